@@ -1,0 +1,3 @@
+from dedupe.cli import app
+
+app(prog_name="dedupe")

@@ -1,0 +1,40 @@
+"""[capitalisation]: a proper noun written lower-case where the corpus capitalises it."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dedupe.types import Flag
+
+from .corpus import CorpusStats
+from .lexicon import FUNCTION_WORDS
+from .text import Token, make_flag
+
+#: Mid-sentence capitalised uses a form needs before its lower-case use is suspicious.
+MIN_CAPITALISED = 3
+#: Lower-case uses allowed per capitalised use ("Bank of England" vs "a bank").
+MAX_LOWER_SHARE = 0.1
+
+
+def find_capitalisation(tokens: Sequence[Token], text: str, stats: CorpusStats) -> list[Flag]:
+    """Flag lower-case uses of forms the corpus (incl. this text) almost always capitalises.
+
+    Why: MT and careless rewrites lower-case names ("kremlin", "kyiv"); a word list
+    has no case, so the evidence has to come from the corpus.
+
+    >>> from dedupe.artifacts.text import words
+    >>> st = CorpusStats()
+    >>> st.add([words("talks in Zorvia went on"), words("then Zorvia said so"), words("we saw Zorvia too")])
+    >>> t = "the talks in zorvia ended"; st.add([words(t)])
+    >>> [f.text for f in find_capitalisation(words(t), t, st)]
+    ['zorvia']
+    """
+    flags = []
+    for t in tokens:
+        if len(t.text) < 3 or not t.text.islower() or t.lower in FUNCTION_WORDS:
+            continue
+        cap, low = stats.capitalised[t.lower], stats.lowercase[t.lower]
+        if cap >= MIN_CAPITALISED and low <= MAX_LOWER_SHARE * cap + 1:
+            name = t.text[0].upper() + t.text[1:]
+            flags.append(make_flag(text, t.start, t.end, "capitalisation", min(0.95, 0.5 + 0.05 * cap),
+                                   f"the corpus writes '{name}' {cap} times mid-sentence, lower-case {low - 1} times elsewhere"))
+    return flags

@@ -1,0 +1,55 @@
+"""Corpus evidence about word forms: which are names, which recur across documents.
+
+A word a word list does not know (KCNA, Manturov) is a name or a term, not a
+misspelling, when the corpus writes it capitalised or uses it in several
+documents; a lower-cased "kyiv" is suspicious when the corpus writes "Kyiv".
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .text import Token
+
+
+def _is_heading(tokens: list[Token]) -> bool:
+    # Title-case headlines capitalise common words; their case says nothing about names.
+    caps = sum(t.text[0].isupper() for t in tokens)
+    return len(tokens) >= 3 and caps * 2 > len(tokens)
+
+
+@dataclass
+class CorpusStats:
+    """Per lower-cased form: documents containing it, mid-sentence capitalised and lower-case uses.
+
+    >>> from dedupe.artifacts.text import words
+    >>> st = CorpusStats(); st.add([words("we met the Mayor and then the new mayor left")])
+    >>> st.capitalised["mayor"], st.lowercase["mayor"]
+    (1, 1)
+    """
+
+    doc_freq: Counter = field(default_factory=Counter)
+    capitalised: Counter = field(default_factory=Counter)
+    lowercase: Counter = field(default_factory=Counter)
+    docs: int = 0
+
+    def add(self, sentence_tokens: list[list[Token]]) -> None:
+        """Count one document, given its sentences' tokens."""
+        self.docs += 1
+        seen = set()
+        for toks in sentence_tokens:
+            heading = _is_heading(toks)
+            for i, t in enumerate(toks):
+                seen.add(t.lower)
+                if i == 0 or heading:
+                    continue
+                first = t.text[0]
+                if first.isupper() and not t.text.isupper():
+                    self.capitalised[t.lower] += 1
+                elif first.islower():
+                    self.lowercase[t.lower] += 1
+        self.doc_freq.update(seen)
+
+    def is_name_or_term(self, lower: str) -> bool:
+        """True when the corpus vouches for a form: in two documents, or capitalised twice mid-sentence."""
+        return self.doc_freq[lower] >= 2 or self.capitalised[lower] >= 2

@@ -1,0 +1,122 @@
+"""The ``dedupe`` command: a thin typer layer over :mod:`dedupe.pipeline`.
+
+Each command builds a config, calls one library function and writes reports;
+a library error becomes a one-line message and an exit code.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from dedupe.config import (
+    BoilerplateConfig,
+    LSHConfig,
+    ReadConfig,
+    ScanConfig,
+    ShingleConfig,
+    SignConfig,
+    VerifyConfig,
+)
+from dedupe.errors import DedupeError
+from dedupe.pipeline import scan as run_scan
+from dedupe.progress import progress_tracker
+
+app = typer.Typer(
+    help="Find the copies of one news story in scraped pages and flag machine-translation artifacts.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+EXAMPLES = """
+Examples:
+
+  dedupe scan seeds/
+
+  dedupe scan crawl/ --json report.json --csv report.csv --html report.html
+
+  dedupe scan dump.jsonl --text-field body --id-field url --quiet --json out.json
+"""
+
+
+@app.callback()
+def main() -> None:
+    """Find the copies of one news story in scraped pages and flag machine-translation artifacts."""
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    Console(stderr=True).print(f"dedupe: {message}", markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+@app.command(epilog=EXAMPLES)
+def scan(
+    paths: list[Path] = typer.Argument(..., help="Files or folders to scan (folders recursively)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the dedupe.report/1 JSON report here."),
+    csv_out: Optional[Path] = typer.Option(None, "--csv", help="Write one CSV row per document here."),
+    html_out: Optional[Path] = typer.Option(None, "--html", help="Write a browsable HTML report here."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no table."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input could not be read."),
+    no_score: bool = typer.Option(False, "--no-score", help="Skip artifact scoring (faster)."),
+    text_field: Optional[str] = typer.Option(None, help="JSON field holding the text (default: text, content, body)."),
+    id_field: Optional[str] = typer.Option(None, help="JSON field holding the record id (default: id, url)."),
+    max_bytes: int = typer.Option(50_000_000, help="Skip files larger than this."),
+    min_docs: int = typer.Option(3, help="A line repeated in this many unrelated documents is boilerplate."),
+    no_prior: bool = typer.Option(False, "--no-prior", help="Do not use the built-in generic web-chrome patterns."),
+    shingle: str = typer.Option("salient", help="Shingle kind: 'salient' terms or 'word' n-grams."),
+    ngram: int = typer.Option(1, help="Terms per shingle."),
+    stem: int = typer.Option(6, help="Characters kept of each word (prefix stemming)."),
+    max_zipf: float = typer.Option(5.0, help="Words more frequent than this Zipf value are not salient."),
+    num_perm: int = typer.Option(128, help="MinHash permutations."),
+    seed: int = typer.Option(1, help="MinHash seed."),
+    bands: int = typer.Option(64, help="LSH bands."),
+    rows: int = typer.Option(2, help="LSH rows per band."),
+    window: int = typer.Option(64, help="Pairs per document inside one huge LSH bucket."),
+    threshold: float = typer.Option(0.3, help="Cosine a same-language candidate pair needs to be a copy."),
+    cross_threshold: float = typer.Option(0.15, help="Cosine a cross-language candidate pair needs."),
+    top_flags: int = typer.Option(2, help="Flags shown per document in the table."),
+) -> None:
+    """Group the copies of each story in PATHS and report the clusters.
+
+    Exit status: 0 when the scan completes (duplicates or not), 1 when nothing
+    could be read (or, with --strict, when anything could not be read), 2 on
+    usage errors.
+    """
+    console = Console()
+    err = Console(stderr=True)
+    try:
+        config = ScanConfig(
+            read=ReadConfig(text_field=text_field, id_field=id_field, max_bytes=max_bytes),
+            boilerplate=BoilerplateConfig(min_docs=min_docs, use_prior=not no_prior),
+            shingle=ShingleConfig(kind=shingle, ngram=ngram, stem=stem, max_zipf=max_zipf),
+            sign=SignConfig(num_perm=num_perm, seed=seed),
+            lsh=LSHConfig(bands=bands, rows=rows, window=window),
+            verify=VerifyConfig(threshold=threshold, cross_threshold=cross_threshold),
+            score=not no_score,
+        )
+    except DedupeError as exc:
+        raise _fail(str(exc), 2) from None
+    with progress_tracker(err, quiet=quiet) as track:
+        try:
+            result = run_scan(paths, config, track=track)
+        except DedupeError as exc:
+            raise _fail(str(exc), 1) from None
+    for bad in result.errors:
+        err.print(f"skipped {bad.path}: {bad.error}", markup=False, highlight=False)
+    from dedupe.report import csv as csv_report, html as html_report, json as json_report, table
+
+    if json_out:
+        json_report.write_json(result, json_out)
+    if csv_out:
+        csv_report.write_csv(result, csv_out)
+    if html_out:
+        html_report.write_html(result, html_out)
+    if not quiet:
+        table.render(result, console, top_flags=top_flags)
+    if not result.documents:
+        raise _fail("nothing could be read", 1)
+    if strict and result.errors:
+        raise _fail(f"{len(result.errors)} input(s) could not be read (--strict)", 1)

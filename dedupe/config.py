@@ -1,0 +1,147 @@
+"""One frozen settings object per pipeline stage, checked when it is made.
+
+Each stage receives only its own settings; :class:`ScanConfig` bundles them
+for the driver and flattens them into the report's ``params``.
+
+>>> ScanConfig().verify.threshold
+0.3
+>>> ScanConfig.from_flat({"num_perm": 64, "bands": 32})
+... # doctest: +ELLIPSIS
+ScanConfig(read=..., sign=SignConfig(num_perm=64, seed=1), lsh=LSHConfig(bands=32, rows=2, window=64), ...)
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from dedupe.errors import ConfigError
+from dedupe.lsh import check_bands
+
+
+def _check_range(name: str, value: float, low: float, high: float, default: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ConfigError(f"{name}={value!r} must be a number from {low} to {high} (default {default})")
+
+
+@dataclass(frozen=True)
+class ReadConfig:
+    """What to read: JSON field names and the per-file size limit."""
+
+    text_field: str | None = None
+    id_field: str | None = None
+    max_bytes: int = 50_000_000
+
+    def __post_init__(self):
+        if self.max_bytes < 1:
+            raise ConfigError(f"max_bytes={self.max_bytes} must be positive (default 50,000,000)")
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """Lines repeated in ``min_docs`` or more unrelated documents are site chrome."""
+
+    min_docs: int = 3
+    use_prior: bool = True
+
+
+@dataclass(frozen=True)
+class ShingleConfig:
+    """How documents become shingle sets (see :mod:`dedupe.shingles`)."""
+
+    kind: str = "salient"
+    ngram: int = 1
+    stem: int = 6
+    max_zipf: float = 5.0
+
+    def __post_init__(self):
+        if self.kind not in ("salient", "word"):
+            raise ConfigError(f"shingle kind {self.kind!r} is unknown; use 'salient' or 'word'")
+        if not 1 <= self.ngram <= 9:
+            raise ConfigError(f"ngram={self.ngram} must be from 1 to 9 (default 1)")
+        if not 3 <= self.stem <= 40:
+            raise ConfigError(f"stem={self.stem} must be from 3 to 40 (default 6)")
+        _check_range("max_zipf", self.max_zipf, 1.0, 9.0, 5.0)
+
+
+@dataclass(frozen=True)
+class SignConfig:
+    num_perm: int = 128
+    seed: int = 1
+
+    def __post_init__(self):
+        if not 16 <= self.num_perm <= 1024:
+            raise ConfigError(f"num_perm={self.num_perm} must be from 16 to 1024 (default 128)")
+
+
+@dataclass(frozen=True)
+class LSHConfig:
+    """``bands`` x ``rows`` of the signature; ``window`` caps pairs per huge bucket."""
+
+    bands: int = 64
+    rows: int = 2
+    window: int = 64
+
+    def __post_init__(self):
+        if self.window < 1:
+            raise ConfigError(f"window={self.window} must be 1 or more (default 64)")
+
+
+@dataclass(frozen=True)
+class VerifyConfig:
+    """Cosine of weighted term vectors a candidate pair needs to count as a copy.
+
+    ``cross_threshold`` applies to pairs in different languages, which share
+    only names, numbers and cognates and so score lower for the same story.
+    """
+
+    threshold: float = 0.3
+    cross_threshold: float = 0.15
+    zipf_ceiling: float = 7.0
+
+    def __post_init__(self):
+        _check_range("threshold", self.threshold, 0.0, 1.0, 0.3)
+        _check_range("cross_threshold", self.cross_threshold, 0.0, 1.0, 0.15)
+        _check_range("zipf_ceiling", self.zipf_ceiling, 4.0, 9.0, 7.0)
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    """Every setting of a scan. ``from_flat`` builds one from CLI-style names."""
+
+    read: ReadConfig = field(default_factory=ReadConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    shingle: ShingleConfig = field(default_factory=ShingleConfig)
+    sign: SignConfig = field(default_factory=SignConfig)
+    lsh: LSHConfig = field(default_factory=LSHConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+    language_seed: int = 0
+    score: bool = True
+
+    def __post_init__(self):
+        check_bands(self.sign.num_perm, self.lsh.bands, self.lsh.rows)
+
+    def flat(self) -> dict:
+        """Every parameter under one flat name, as written to the report."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if hasattr(value, "__dataclass_fields__"):
+                out.update(asdict(value))
+            else:
+                out[f.name] = value
+        return out
+
+    @classmethod
+    def from_flat(cls, values: dict) -> "ScanConfig":
+        """Build from flat names (``num_perm``, ``threshold``...); unknown names are an error."""
+        config = cls()
+        remaining = dict(values)
+        parts = {}
+        for f in fields(cls):
+            part = getattr(config, f.name)
+            if hasattr(part, "__dataclass_fields__"):
+                mine = {k: remaining.pop(k) for k in list(remaining) if k in part.__dataclass_fields__}
+                parts[f.name] = replace(part, **mine)
+        top = {k: remaining.pop(k) for k in list(remaining) if k in ("language_seed", "score")}
+        if remaining:
+            raise ConfigError(f"unknown parameter(s): {', '.join(sorted(remaining))}")
+        return cls(**parts, **top)

@@ -1,0 +1,68 @@
+"""Normalise text for hashing: pure ``str -> str`` functions.
+
+Hashing must not care about typography: NFKC folds compatibility forms
+(ligatures, full-width letters), case folding removes case, typographic quotes
+and dashes become ASCII, and runs of white space become one space.
+``normalise_with_offsets`` does the same and remembers, for every character of
+the result, where it came from, so spans found on normalised text can be shown
+on the original.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+
+# Typographic variants that NFKC leaves alone but a copy-editor changes freely.
+_PUNCT = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Fold ``text`` for hashing.
+
+    >>> normalise("“Liberation”\\u2014Day  ﬁx")
+    '"liberation"-day fix'
+    """
+    folded = unicodedata.normalize("NFKC", text).translate(_PUNCT).casefold()
+    return _SPACE.sub(" ", folded).strip()
+
+
+def normalise_with_offsets(text: str) -> tuple[str, np.ndarray]:
+    """Return ``(normalised, origin)`` where ``origin[i]`` is the index in ``text``
+    of the character that produced ``normalised[i]``.
+
+    Slower than :func:`normalise` (one step per character), so the pipeline uses
+    it only where a span must be mapped back.
+
+    >>> norm, origin = normalise_with_offsets("A  “B”")
+    >>> norm, [int(i) for i in origin]
+    ('a "b"', [0, 2, 3, 4, 5])
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            pending_space = bool(out)
+            continue
+        piece = unicodedata.normalize("NFKC", ch).translate(_PUNCT).casefold()
+        if not piece:
+            continue
+        if pending_space:
+            out.append(" ")
+            origin.append(i - 1)
+            pending_space = False
+        out.append(piece)
+        origin.extend([i] * len(piece))
+    return "".join(out), np.asarray(origin, dtype=np.int64)

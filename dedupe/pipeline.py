@@ -1,0 +1,162 @@
+"""The scan pipeline: small stages over plain data, run in order by :func:`scan`.
+
+read -> strip boilerplate -> detect language -> extract terms -> sign -> band
+-> verify -> cluster -> score artifacts -> choose canonical -> ScanResult.
+
+Each stage is a function of its inputs and its own settings, so it can be
+tested alone and run by another engine (a Dask partition calls the same ones).
+Long stages report progress through a ``track`` callable (a no-op by default;
+the CLI passes a rich progress bar).
+
+>>> from dedupe.types import Document
+>>> docs = [Document("a", "Kim and Putin met in Pyongyang and signed a defence treaty."),
+...         Document("b", "Putin and Kim signed a defence treaty at their Pyongyang meeting."),
+...         Document("c", "Heavy rain flooded the coastal road near Lisbon on Tuesday.")]
+>>> result = scan_documents(docs, ScanConfig(score=False))
+>>> [[result.documents[i].id for i in c.members] for c in result.clusters]
+[['a', 'b']]
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+import numpy as np
+
+from dedupe.boilerplate import Boilerplate, strip
+from dedupe.canonical import choose_canonical
+from dedupe.cluster import connected_components
+from dedupe.config import ScanConfig
+from dedupe.io.readers import read_paths
+from dedupe.language import detect_language
+from dedupe.lsh import candidate_pairs
+from dedupe.shingles import Term, extract_terms, shingles
+from dedupe.sign import Signer
+from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult
+from dedupe.verify import TermWeights, pair_similarity
+
+T = TypeVar("T")
+Track = Callable[..., Iterable]
+
+
+def no_progress(items: Iterable[T], *, description: str = "", total: int | None = None) -> Iterable[T]:
+    """The default ``track``: shows nothing."""
+    return items
+
+
+def read(paths: Sequence[str | os.PathLike], config: ScanConfig, track: Track = no_progress):
+    """Stage 1: documents and the inputs that could not be read."""
+    documents: list[Document] = []
+    errors: list[BadFile] = []
+    cfg = config.read
+    items = read_paths(paths, text_field=cfg.text_field, id_field=cfg.id_field, max_bytes=cfg.max_bytes)
+    for item in track(items, description="reading"):
+        (errors if isinstance(item, BadFile) else documents).append(item)
+    return documents, errors
+
+
+def mark_boilerplate(documents: list[Document], config: ScanConfig) -> list[str]:
+    """Stage 2: fill ``doc.boilerplate``; return each text with its boilerplate blanked."""
+    model = Boilerplate(min_docs=config.boilerplate.min_docs, use_prior=config.boilerplate.use_prior)
+    model.fit(d.text for d in documents)
+    cleaned = []
+    for doc in documents:
+        doc.boilerplate = model.spans(doc.text)
+        cleaned.append(strip(doc.text, doc.boilerplate))
+    return cleaned
+
+
+def detect_languages(documents: list[Document], cleaned: Sequence[str], config: ScanConfig, track: Track = no_progress) -> None:
+    """Stage 3: fill ``doc.language`` from the text without boilerplate."""
+    for doc, text in track(zip(documents, cleaned), description="detecting language", total=len(documents)):
+        doc.language = detect_language(text, seed=config.language_seed)
+
+
+def find_pairs(
+    documents: Sequence[Document], term_lists: Sequence[list[Term]], config: ScanConfig
+) -> tuple[list[Pair], TermWeights]:
+    """Stages 5-7: sign, band, verify. Returns the verified pairs and the fitted weights."""
+    sets = [shingles(t, kind=config.shingle.kind, ngram=config.shingle.ngram, max_zipf=config.shingle.max_zipf) for t in term_lists]
+    signatures = Signer(num_perm=config.sign.num_perm, seed=config.sign.seed).sign_many(sets)
+    candidates = candidate_pairs(signatures, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
+    weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(term_lists)
+    matrix = weights.transform(term_lists)
+    similarity = pair_similarity(matrix, candidates)
+    languages = np.array([d.language or "" for d in documents], dtype=object)
+    cross = languages[candidates[:, 0]] != languages[candidates[:, 1]] if len(candidates) else np.zeros(0, bool)
+    needed = np.where(cross, config.verify.cross_threshold, config.verify.threshold)
+    keep = similarity >= needed
+    pairs = [Pair(int(a), int(b), float(s)) for (a, b), s in zip(candidates[keep], similarity[keep])]
+    return pairs, matrix
+
+
+def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix) -> list[Cluster]:
+    """Stages 8 and 10: connected components, canonical copy, similarity to it."""
+    edges = np.array([[p.a, p.b] for p in pairs], dtype=np.int64).reshape(-1, 2)
+    clusters = []
+    for cid, members in enumerate(connected_components(len(documents), edges), start=1):
+        canonical = choose_canonical(documents, members)
+        member_set = set(members)
+        sims = pair_similarity(matrix, np.array([[m, canonical] for m in members]))
+        clusters.append(
+            Cluster(
+                id=cid,
+                members=members,
+                canonical=canonical,
+                pairs=[p for p in pairs if p.a in member_set],
+                similarity={m: (1.0 if m == canonical else float(s)) for m, s in zip(members, sims)},
+            )
+        )
+    return clusters
+
+
+def score_artifacts(documents, cleaned, clusters_by_doc, track: Track = no_progress) -> None:
+    """Stage 9: flags and artifact score for every document (see :mod:`dedupe.artifacts`)."""
+    from dedupe.artifacts import ArtifactScorer
+
+    scorer = ArtifactScorer().fit(cleaned)
+    for i, doc in enumerate(track(documents, description="scoring artifacts", total=len(documents))):
+        reference = clusters_by_doc.get(i)
+        ref_text = documents[reference].text if reference is not None and reference != i else None
+        doc.flags, doc.artifact_score = scorer.score(doc.text, reference=ref_text, skip=doc.boilerplate)
+
+
+def scan_documents(
+    documents: list[Document],
+    config: ScanConfig | None = None,
+    *,
+    errors: Sequence[BadFile] = (),
+    track: Track = no_progress,
+) -> ScanResult:
+    """Group already-read documents into clusters of copies (the library entry point)."""
+    config = config or ScanConfig()
+    cleaned = mark_boilerplate(documents, config)
+    detect_languages(documents, cleaned, config, track)
+    term_lists = [
+        extract_terms(text, doc.language, stem=config.shingle.stem)
+        for doc, text in track(zip(documents, cleaned), description="extracting terms", total=len(documents))
+    ]
+    pairs, matrix = find_pairs(documents, term_lists, config)
+    clusters = build_clusters(documents, pairs, matrix)
+    if config.score:
+        # The canonical copy depends on the scores, and the scores of the other
+        # copies on the canonical: score every document alone first, choose, then
+        # rescore the non-canonical copies against it.
+        score_artifacts(documents, cleaned, {}, track)
+        for cluster in clusters:
+            cluster.canonical = choose_canonical(documents, cluster.members)
+        reference = {m: c.canonical for c in clusters for m in c.members}
+        score_artifacts(documents, cleaned, reference, track)
+        clusters = build_clusters(documents, pairs, matrix)
+    return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
+
+
+def scan(paths: Sequence[str | os.PathLike], config: ScanConfig | None = None, *, track: Track = no_progress) -> ScanResult:
+    """Read ``paths`` and group the copies of each story.
+
+    >>> result = scan(["seeds"], ScanConfig(score=False))  # doctest: +SKIP
+    """
+    config = config or ScanConfig()
+    documents, errors = read(paths, config, track)
+    return scan_documents(documents, config, errors=errors, track=track)

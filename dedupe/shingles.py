@@ -1,0 +1,114 @@
+"""Turn a document's text into terms and hashed shingles.
+
+Copies of one story that went through different translators share almost no
+word n-grams, but they keep the *salient* words: names, numbers and the rarer
+content words ("liberation", "summit", "Donetsk"). So the default shingle is
+the set of salient terms:
+
+* words are NFKC-folded, case-folded and transliterated to ASCII (``anyascii``)
+  so "Путин", "Pútin" and "Putin" meet, and cut to a ``stem``-character prefix
+  so "liberation", "liberated" and Spanish "liberación" meet;
+* each word's background frequency comes from ``wordfreq`` in the document's
+  language; words more common than ``max_zipf`` (on the Zipf scale: 6 = once per
+  thousand words) carry no evidence and are left out;
+* numbers keep their digits ("10,000" -> "#10000"), single digits are dropped.
+
+``kind="word"`` gives classic word n-grams for comparison with other tools.
+
+>>> terms = extract_terms("Putin praised the liberation of Kursk in 2024.", "en")
+>>> [t.key for t in terms if t.zipf < 5.0]
+['putin', 'praise', 'libera', 'kursk', '#2024']
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import xxhash
+from anyascii import anyascii
+from wordfreq import available_languages, get_frequency_dict
+
+from dedupe.errors import ConfigError
+from dedupe.normalise import normalise
+
+_WORD = re.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?|[^\W\d_]+(?:['-][^\W\d_]+)*")
+_WORDFREQ_LANGS = frozenset(available_languages())
+# A number's "frequency" for weighting: as telling as a fairly rare word.
+NUMBER_ZIPF = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word occurrence: its matching ``key`` and background Zipf frequency."""
+
+    key: str
+    zipf: float
+
+
+@lru_cache(maxsize=None)
+def _frequencies(language: str) -> dict[str, float]:
+    # A plain dict lookup: wordfreq's own zipf_frequency re-tokenises every word
+    # and needs MeCab/jieba for Japanese and Chinese.
+    return get_frequency_dict(language)
+
+
+def zipf(word: str, language: str) -> float:
+    """Zipf frequency of a case-folded ``word`` (0 for unknown words).
+
+    >>> zipf("the", "en") > 7 > zipf("pyongyang", "en") > 0 == zipf("xqzzv", "en")
+    True
+    """
+    freq = _frequencies(language if language in _WORDFREQ_LANGS else "en").get(word)
+    return math.log10(freq) + 9.0 if freq else 0.0
+
+
+@lru_cache(maxsize=1 << 20)
+def _term(word: str, language: str, stem: int) -> Term | None:
+    if word[0].isdigit():
+        digits = re.sub(r"\D", "", word)
+        return Term("#" + digits, NUMBER_ZIPF) if len(digits) > 1 else None
+    ascii_word = anyascii(word).lower().replace("'", "")
+    if not ascii_word or not ascii_word[0].isalpha():
+        return None
+    return Term(ascii_word[:stem], zipf(word, language))
+
+
+def extract_terms(text: str, language: str | None, *, stem: int = 6) -> list[Term]:
+    """Terms of ``text`` in reading order. ``language`` picks the wordfreq list
+    (English when unknown or unsupported)."""
+    if stem < 3:
+        raise ConfigError(f"stem={stem} is too short to keep words apart; use 3 or more (default 6)")
+    lang = language if language in _WORDFREQ_LANGS else "en"
+    out = []
+    for word in _WORD.findall(normalise(text)):
+        term = _term(word, lang, stem)
+        if term is not None:
+            out.append(term)
+    return out
+
+
+@lru_cache(maxsize=1 << 20)
+def hash_key(key: str) -> int:
+    """32-bit hash of a shingle, as datasketch's MinHash expects."""
+    return xxhash.xxh32_intdigest(key.encode("utf-8"))
+
+
+def shingles(
+    terms: list[Term], *, kind: str = "salient", ngram: int = 1, max_zipf: float = 5.0
+) -> np.ndarray:
+    """Distinct 32-bit shingle hashes of one document (``uint64`` array, sorted).
+
+    ``kind="salient"``: ``ngram``-grams of consecutive salient terms.
+    ``kind="word"``: ``ngram``-grams of all terms (the classic setting).
+    """
+    if kind not in ("salient", "word"):
+        raise ConfigError(f"shingle kind {kind!r} is unknown; use 'salient' or 'word'")
+    if ngram < 1:
+        raise ConfigError(f"ngram={ngram} must be 1 or more")
+    keys = [t.key for t in terms if kind == "word" or t.zipf < max_zipf]
+    if ngram > 1:
+        keys = [" ".join(keys[i : i + ngram]) for i in range(len(keys) - ngram + 1)]
+    return np.unique(np.fromiter((hash_key(k) for k in keys), dtype=np.uint64, count=len(keys)))
