@@ -139,7 +139,7 @@ def unwrap_reuters(text: str) -> str:
     >>> unwrap_reuters("A b\\nc.\\n    D e.\\n Reuter")
     'A b c.\\n\\nD e.'
     """
-    text = re.sub(r"\s*Reuter\s*(&#3;)?\s*$", "", text)
+    text = re.sub(r"\s*Reuter\s*(&#3;)?\s*$", "", text, flags=re.IGNORECASE)
     paras = re.split(r"\n(?=\s)", text)
     return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
 
@@ -180,7 +180,7 @@ def load_pool(corpora: Path, cache_dir: Path) -> tuple[list[Original], dict]:
             continue
         seen.add(digest)
         pool.append(Original(row["id"], row["source"], (row.get("title") or "").strip(), body))
-    key = xxhash.xxh64_hexdigest(json.dumps([o.id for o in pool]).encode() + str(VERSION).encode())
+    key = xxhash.xxh64_hexdigest("\0".join([str(VERSION)] + [o.id + o.body for o in pool]).encode())
     cached = cache_dir / f"pool-near-duplicates-{key}.json"
     if cached.is_file():
         drop = set(json.loads(cached.read_text()))
@@ -237,12 +237,15 @@ def load_mt_groups(corpora: Path, *, min_median_chars: int = 400) -> list[list[d
     """WMT stories of news length, each a list of its versions (src, ref-*, hyp-*).
 
     Groups that share an identical text (one English source reused for several target
-    languages) are one story and are merged. Only stories whose English versions have a median
-    length >= ``min_median_chars`` are kept: shorter ones are single sentences, not articles.
+    languages) are one story and are merged, keeping each distinct text once. Test-suite
+    groups (``tsuite-``, TED talks) are not news and are left out. Only stories whose English
+    versions have a median length >= ``min_median_chars`` are kept: shorter ones are single
+    sentences, not articles.
     """
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in read_jsonl(corpora / "wmt-news-mt-2021-2022.jsonl.gz"):
-        groups[row["group"]].append(row)
+        if ":tsuite-" not in row["group"]:  # challenge test suites (TED talks), not news
+            groups[row["group"]].append(row)
     keep = {}
     for name, rows in groups.items():
         english = [len(r["text"]) for r in rows if r["lang"] == "en"]
@@ -264,10 +267,12 @@ def load_mt_groups(corpora: Path, *, min_median_chars: int = 400) -> list[list[d
                 parent[root(name)] = root(owner[h])
             else:
                 owner[h] = name
-    merged: dict[str, list[dict]] = defaultdict(list)
+    merged: dict[str, dict[int, dict]] = defaultdict(dict)
     for name in sorted(keep):
-        merged[root(name)].extend(keep[name])
-    return [merged[k] for k in sorted(merged)]
+        for r in keep[name]:
+            # One text twice (a shared source, two systems agreeing) is one document, not two.
+            merged[root(name)].setdefault(xxhash.xxh64_intdigest(r["text"].encode()), r)
+    return [list(merged[k].values()) for k in sorted(merged)]
 
 
 # ---------------------------------------------------------------- names (distractors)
@@ -695,11 +700,11 @@ class Filler:
 
 
 def plan_dump(n: int, rng: random.Random, pool: list[Original], mt_groups: list[list[dict]], mix: Mix,
-              *, roundtrip_ok: bool, max_roundtrip: int | None) -> Plan:
+              *, roundtrip_ok: bool, max_roundtrip: int) -> Plan:
     """Decide every document (kind, story, what it is made from) before writing any text.
 
     Spec tuples: ``("original"|"singleton", orig)``, ``("distractor", orig, partner, names)``,
-    ``("syndicated"|"rewrite", orig, copy_no)``, ``("roundtrip", orig, pivot)``,
+    ``("syndicated"|"rewrite", orig, copy_no)``, ``("roundtrip", orig, pivot, reprint_no)``,
     ``("mt", story, row)``, ``("filler", k)``. Shuffled so copies are not neighbours.
     """
     plan = Plan()
@@ -713,15 +718,15 @@ def plan_dump(n: int, rng: random.Random, pool: list[Original], mt_groups: list[
             mt_specs += [("mt", "wmt:" + rows[0]["group"], r) for r in rows]
     plan.notes["mt_stories"] = len({s[1] for s in mt_specs})
 
-    n_rt = round(mix.roundtrip * n) if roundtrip_ok else 0
-    if max_roundtrip is not None:
-        n_rt = min(n_rt, max_roundtrip)
+    n_rt = round(mix.roundtrip * n) if roundtrip_ok and max_roundtrip > 0 else 0
     n_syn, n_rew = round(mix.syndicated * n), round(mix.rewrite * n)
     # Cap clustered stories at half the pool so distractors and real singletons remain; larger
     # tiers then give each story more copies rather than inventing stories.
     n_stories = min(max(1, round((n_syn + n_rew + n_rt) / mix.copies_per_story)), len(pool) // 2,
                     max(1, n - len(mt_specs) - n_syn - n_rew - n_rt))
-    n_rt = min(n_rt, 2 * n_stories)
+    # Apertium does ~10 news articles/s per pipeline, so distinct translations are capped; further
+    # round-trip documents reprint one of them on a fake site (same story, same MT errors).
+    n_translations = min(n_rt, len(ROUNDTRIP_PIVOTS) * n_stories, max_roundtrip)
     stories, rest = pool[:n_stories], pool[n_stories:]
     n_copies = n_syn + n_rew + n_rt
     if len(mt_specs) + n_stories + n_copies > n:
@@ -729,10 +734,11 @@ def plan_dump(n: int, rng: random.Random, pool: list[Original], mt_groups: list[
     specs = mt_specs + [("original", o) for o in stories]
     pivots = list(ROUNDTRIP_PIVOTS)
     for k in range(n_rt):
-        specs.append(("roundtrip", stories[k % n_stories], pivots[(k // n_stories + k) % len(pivots)]))
+        j = k % max(n_translations, 1)
+        specs.append(("roundtrip", stories[j % n_stories], pivots[(j // n_stories + j) % len(pivots)], k // max(n_translations, 1)))
     copy_kinds = ["syndicated"] * n_syn + ["rewrite"] * n_rew
     rng.shuffle(copy_kinds)
-    uncovered = list(range(n_rt, n_stories))  # stories without a round trip still need a copy
+    uncovered = list(range(min(n_rt, n_stories), n_stories))  # stories without a round trip still need a copy
     per_story = Counter()
     for k, kind in enumerate(copy_kinds):
         s = uncovered[k] if k < len(uncovered) else rng.randrange(n_stories)
@@ -748,7 +754,7 @@ def plan_dump(n: int, rng: random.Random, pool: list[Original], mt_groups: list[
     specs += [("filler", k) for k in range(n - len(specs))]
     rng.shuffle(specs)
     plan.specs = specs
-    plan.notes.update(clustered_stories=n_stories, pool_unused=len(rest) - len(taken) - len(singles))
+    plan.notes.update(clustered_stories=n_stories, apertium_translations=n_translations, pool_unused=len(rest) - len(taken) - len(singles))
     return plan
 
 
@@ -785,7 +791,7 @@ class Writer:
 
 def build_dump(*, n: int, seed: int, out: str | os.PathLike, fmt: str = "files",
                corpora: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None,
-               mix: Mix = Mix(), max_roundtrip: int | None = None, workers: int | None = None,
+               mix: Mix = Mix(), max_roundtrip: int = 3000, workers: int | None = None,
                log=print) -> dict:
     """Build the dump and return its ``params`` (counts per kind, timings, caveats).
 
@@ -793,6 +799,8 @@ def build_dump(*, n: int, seed: int, out: str | os.PathLike, fmt: str = "files",
     """
     if not isinstance(n, int) or n < 50:
         raise ConfigError(f"n={n!r}; use an integer >= 50 (e.g. 10000)")
+    if not isinstance(max_roundtrip, int) or max_roundtrip < 0:
+        raise ConfigError(f"max_roundtrip={max_roundtrip!r}; use an integer >= 0 (0 turns Apertium off)")
     if fmt not in ("files", "jsonl"):
         raise ConfigError(f"format={fmt!r}; use 'files' (a folder of .txt) or 'jsonl' (large tiers)")
     out = Path(out)
@@ -817,7 +825,7 @@ def build_dump(*, n: int, seed: int, out: str | os.PathLike, fmt: str = "files",
     rng = random.Random(seed)
     plan = plan_dump(n, rng, pool, mt_groups, mix, roundtrip_ok=missing is None, max_roundtrip=max_roundtrip)
     lap("plan")
-    rt_jobs = [(s[1].text, s[2]) for s in plan.specs if s[0] == "roundtrip"]
+    rt_jobs = [(s[1].text, s[2]) for s in plan.specs if s[0] == "roundtrip" and s[3] == 0]
     translated, rt_stats = round_trips(rt_jobs, cache / "apertium", workers=workers) if rt_jobs else ({}, {})
     lap("apertium round trips")
     sites = make_sites(random.Random(seed + 1))
@@ -886,7 +894,14 @@ def render(spec: tuple, rng: random.Random, *, sites, titles, translated, filler
         text, label["detail"] = rewrite(rng, orig)
         return text, label
     label["detail"] = f"apertium eng-{spec[2]}-eng"
-    return translated.get((_hash(orig.text), spec[2])), label
+    text = translated.get((_hash(orig.text), spec[2]))
+    if text is None or spec[3] == 0:
+        return text, label
+    title, _, body = text.partition("\n\n")
+    text, detail = syndicate(rng, Original(orig.id, orig.source, title, body or title), rng.choice(sites),
+                             related=rng.sample(titles, 2))
+    label["detail"] += f", reprinted: {detail}"
+    return text, label
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -899,7 +914,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--format", choices=["files", "jsonl"], default="files", help="files: docs/<id>.txt; jsonl: docs.jsonl")
     ap.add_argument("--corpora", help="folder with the corpora (default: ../shared/corpora beside the repo)")
     ap.add_argument("--cache-dir", help="Apertium and pool cache (default: ~/.cache/dedupe-bench)")
-    ap.add_argument("--max-roundtrip", type=int, help="cap on Apertium round-trip documents (default: 3%% of N)")
+    ap.add_argument("--max-roundtrip", type=int, default=3000,
+                    help="cap on distinct Apertium translations; more round-trip docs reprint them (default 3000)")
     ap.add_argument("--workers", type=int, help="parallel Apertium pipelines (default: CPU count)")
     for name, default in Mix().__dict__.items():
         ap.add_argument(f"--{name.replace('_', '-')}", type=float, default=default, help=f"mix share (default {default})")

@@ -75,8 +75,11 @@ def scan(
     bands: int = typer.Option(64, help="LSH bands."),
     rows: int = typer.Option(2, help="LSH rows per band."),
     window: int = typer.Option(64, help="Pairs per document inside one huge LSH bucket."),
-    threshold: float = typer.Option(0.3, help="Cosine a same-language candidate pair needs to be a copy."),
-    cross_threshold: float = typer.Option(0.15, help="Cosine a cross-language candidate pair needs."),
+    threshold: float = typer.Option(0.35, help="Similarity that makes a candidate pair a copy on its own."),
+    cross_threshold: float = typer.Option(0.2, help="The same for pairs in different languages."),
+    low_threshold: float = typer.Option(0.15, help="Lowest similarity of a pair that stands out by --margin."),
+    margin: float = typer.Option(2.0, help="How far a weak pair must stand out over its neighbours."),
+    neighbours: int = typer.Option(5, help="Neighbours that set a document's background similarity."),
     top_flags: int = typer.Option(2, help="Flags shown per document in the table."),
 ) -> None:
     """Group the copies of each story in PATHS and report the clusters.
@@ -94,7 +97,13 @@ def scan(
             shingle=ShingleConfig(kind=shingle, ngram=ngram, stem=stem, max_zipf=max_zipf),
             sign=SignConfig(num_perm=num_perm, seed=seed),
             lsh=LSHConfig(bands=bands, rows=rows, window=window),
-            verify=VerifyConfig(threshold=threshold, cross_threshold=cross_threshold),
+            verify=VerifyConfig(
+                threshold=threshold,
+                cross_threshold=cross_threshold,
+                low_threshold=low_threshold,
+                margin=margin,
+                neighbours=neighbours,
+            ),
             score=not no_score,
         )
     except DedupeError as exc:

@@ -4,7 +4,7 @@ Each stage receives only its own settings; :class:`ScanConfig` bundles them
 for the driver and flattens them into the report's ``params``.
 
 >>> ScanConfig().verify.threshold
-0.3
+0.35
 >>> ScanConfig.from_flat({"num_perm": 64, "bands": 32})
 ... # doctest: +ELLIPSIS
 ScanConfig(read=..., sign=SignConfig(num_perm=64, seed=1), lsh=LSHConfig(bands=32, rows=2, window=64), ...)
@@ -87,20 +87,35 @@ class LSHConfig:
 
 @dataclass(frozen=True)
 class VerifyConfig:
-    """Cosine of weighted term vectors a candidate pair needs to count as a copy.
+    """When a candidate pair counts as a copy (see :func:`dedupe.verify.accept_pairs`).
 
-    ``cross_threshold`` applies to pairs in different languages, which share
-    only names, numbers and cognates and so score lower for the same story.
+    ``threshold``: cosine that is enough on its own; ``cross_threshold`` replaces
+    it for pairs in different languages, which share only names, numbers and
+    cognates. ``low_threshold``, ``margin`` and ``neighbours``: a weaker pair is
+    accepted when it stands out ``margin`` times over each document's next
+    ``neighbours`` candidates. Defaults measured by ``benchmarks/calibrate.py``.
     """
 
-    threshold: float = 0.3
-    cross_threshold: float = 0.15
+    threshold: float = 0.35
+    cross_threshold: float = 0.2
+    low_threshold: float = 0.15
+    margin: float = 2.0
+    neighbours: int = 5
     zipf_ceiling: float = 7.0
 
     def __post_init__(self):
-        _check_range("threshold", self.threshold, 0.0, 1.0, 0.3)
-        _check_range("cross_threshold", self.cross_threshold, 0.0, 1.0, 0.15)
+        _check_range("threshold", self.threshold, 0.0, 1.0, 0.35)
+        _check_range("cross_threshold", self.cross_threshold, 0.0, 1.0, 0.2)
+        _check_range("low_threshold", self.low_threshold, 0.0, 1.0, 0.15)
+        _check_range("margin", self.margin, 1.0, 100.0, 2.0)
         _check_range("zipf_ceiling", self.zipf_ceiling, 4.0, 9.0, 7.0)
+        if not 1 <= self.neighbours <= 100:
+            raise ConfigError(f"neighbours={self.neighbours} must be from 1 to 100 (default 5)")
+        if self.low_threshold > min(self.threshold, self.cross_threshold):
+            raise ConfigError(
+                f"low_threshold={self.low_threshold} is above threshold={self.threshold} or "
+                f"cross_threshold={self.cross_threshold}; lower it"
+            )
 
 
 @dataclass(frozen=True)

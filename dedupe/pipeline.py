@@ -34,7 +34,7 @@ from dedupe.lsh import candidate_pairs
 from dedupe.shingles import Term, extract_terms, shingles
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult
-from dedupe.verify import TermWeights, pair_similarity
+from dedupe.verify import TermWeights, accept_pairs, pair_similarity
 
 T = TypeVar("T")
 Track = Callable[..., Iterable]
@@ -84,9 +84,17 @@ def find_pairs(
     matrix = weights.transform(term_lists)
     similarity = pair_similarity(matrix, candidates)
     languages = np.array([d.language or "" for d in documents], dtype=object)
-    cross = languages[candidates[:, 0]] != languages[candidates[:, 1]] if len(candidates) else np.zeros(0, bool)
-    needed = np.where(cross, config.verify.cross_threshold, config.verify.threshold)
-    keep = similarity >= needed
+    cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
+    cfg = config.verify
+    keep = accept_pairs(
+        candidates,
+        similarity,
+        len(documents),
+        threshold=np.where(cross, cfg.cross_threshold, cfg.threshold),
+        low_threshold=cfg.low_threshold,
+        margin=cfg.margin,
+        neighbours=cfg.neighbours,
+    )
     pairs = [Pair(int(a), int(b), float(s)) for (a, b), s in zip(candidates[keep], similarity[keep])]
     return pairs, matrix
 

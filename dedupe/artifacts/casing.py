@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from dedupe.types import Flag
 
 from .corpus import CorpusStats
-from .lexicon import FUNCTION_WORDS
+from .lexicon import FUNCTION_WORDS, zipf
 from .text import Token, make_flag
 
 #: Mid-sentence capitalised uses a form needs before its lower-case use is suspicious.
 MIN_CAPITALISED = 3
 #: Lower-case uses allowed per capitalised use ("Bank of England" vs "a bank").
-MAX_LOWER_SHARE = 0.1
+MAX_LOWER_SHARE = 0.03
+#: From this English Zipf up a form is a common word too ("labour", "king"): demand more capitals.
+COMMON_ZIPF = 4.0
 
 
 def find_capitalisation(tokens: Sequence[Token], text: str, stats: CorpusStats) -> list[Flag]:
@@ -33,7 +35,8 @@ def find_capitalisation(tokens: Sequence[Token], text: str, stats: CorpusStats) 
         if len(t.text) < 3 or not t.text.islower() or t.lower in FUNCTION_WORDS:
             continue
         cap, low = stats.capitalised[t.lower], stats.lowercase[t.lower]
-        if cap >= MIN_CAPITALISED and low <= MAX_LOWER_SHARE * cap + 1:
+        need = MIN_CAPITALISED * (10 if zipf(t.lower) >= COMMON_ZIPF else 1)
+        if cap >= need and low <= MAX_LOWER_SHARE * cap + 1:
             name = t.text[0].upper() + t.text[1:]
             flags.append(make_flag(text, t.start, t.end, "capitalisation", min(0.95, 0.5 + 0.05 * cap),
                                    f"the corpus writes '{name}' {cap} times mid-sentence, lower-case {low - 1} times elsewhere"))

@@ -53,3 +53,33 @@ class CorpusStats:
     def is_name_or_term(self, lower: str) -> bool:
         """True when the corpus vouches for a form: in two documents, or capitalised twice mid-sentence."""
         return self.doc_freq[lower] >= 2 or self.capitalised[lower] >= 2
+
+
+class _SummedCounts:
+    """Read-only sum of two counters, without copying the large one."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: Counter, b: Counter):
+        self.a, self.b = a, b
+
+    def __getitem__(self, key: str) -> int:
+        return self.a[key] + self.b[key]
+
+
+class CorpusView:
+    """The fitted corpus plus one more document, for scoring a text that was not fitted.
+
+    >>> from dedupe.artifacts.text import words
+    >>> base = CorpusStats(); base.add([words("we met Zorvia")])
+    >>> extra = CorpusStats(); extra.add([words("then Zorvia left")])
+    >>> CorpusView(base, extra).capitalised["zorvia"]
+    2
+    """
+
+    def __init__(self, base: CorpusStats, extra: CorpusStats):
+        self.doc_freq = _SummedCounts(base.doc_freq, extra.doc_freq)
+        self.capitalised = _SummedCounts(base.capitalised, extra.capitalised)
+        self.lowercase = _SummedCounts(base.lowercase, extra.lowercase)
+
+    is_name_or_term = CorpusStats.is_name_or_term

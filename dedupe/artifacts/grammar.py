@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-
 from dedupe.types import Flag
 
 from .lexicon import FUNCTION_WORDS
-from .text import Token, make_flag
+from .text import make_flag
 
 _DET = r"(?:the|a|an)"
 # A determiner or "of" cannot end a clause; a space before a comma means a token
@@ -16,6 +14,8 @@ _DROPPED = [
     (re.compile(r"\b[\w’']+ +[,;:](?= |$)|\b[\w’']+ +\.(?=\s|$)", re.M), 0.85, "space before the punctuation: a word was dropped"),
     (re.compile(r"\b(?:the|an|a|of|its|their|our|your)(?![.’']\w)(?=[,;:.!?)])"), 0.85,
      "a determiner or 'of' right before punctuation: the word it introduces is missing"),
+    (re.compile(r"\b(?:to|in|for|with|from|at|by)(?=[,;:])"), 0.6,
+     "a preposition right before a comma: its object is missing"),
     (re.compile(rf"\b{_DET} (?:of|the|a|an|and|or|but|to|is|are|was|were|has|have|had|would|which|with|from|by)\b(?![-’'])"),
      0.75, "a determiner followed by a grammar word: the noun between them is missing"),
     (re.compile(r"[,;] *[,;.]|\( *\)|“ *”|\[ *\]"), 0.75, "empty punctuation: the words between were dropped"),
@@ -43,44 +43,36 @@ def find_dropped(text: str) -> list[Flag]:
 
 #: Reduplications that are grammatical ("had had", "that that").
 _GRAMMATICAL_REPEATS = frozenset({"had", "that", "is", "do", "ha", "bye", "no", "yes"})
-_CLAUSE_BREAK = re.compile(r"[^\w\s'’-]|\d")
+# One to three words said twice in a row, on one line with no punctuation between.
+_REPEAT = re.compile(r"\b([^\W\d_]+(?:[ \t]+[^\W\d_]+){0,2})[ \t]+\1\b", re.I)
+# A word back after two or three others ("keep a closer keep"); one between is an idiom
+# ("step by step").
+_RETURN = re.compile(r"\b([^\W\d_]{3,})((?:[ \t]+[^\W\d_]+){2,3})[ \t]+\1\b", re.I)
+# Coordination and ranges legitimately repeat a word: "more music and more", "number one to number two".
+_COORDINATION = frozenset({"and", "or", "to", "than", "nor", "but", "vs", "versus", "from", "on"})
 
 
-def find_duplicated(tokens: Sequence[Token], text: str) -> list[Flag]:
-    """Flag a word or phrase said twice in a row, or a content word back after one or two words.
+def find_duplicated(text: str) -> list[Flag]:
+    """Flag a word or phrase said twice in a row, or a content word back two or three words later.
 
-    "X by X" and "X and X" with one grammar word between are idioms ("step by step",
-    "more and more") and are left alone; so are repeats across punctuation or numbers.
+    Repeats across punctuation, of names, or joined by "and", "or", "to" (ranges,
+    coordination) are left alone.
 
-    >>> from dedupe.artifacts.text import words
     >>> t = "They agreed to to meet and keep a closer keep on it, step by step."
-    >>> [f.text for f in find_duplicated(words(t), t)]
+    >>> [f.text for f in find_duplicated(t)]
     ['to to', 'keep a closer keep']
     """
     flags = []
-    last_end = -1
-    n = len(tokens)
-    for i, t in enumerate(tokens):
-        for size in (3, 2, 1):  # the longest repeated phrase first
-            j = i + size
-            if j + size > n or tokens[i].start < last_end:
-                continue
-            a, b = tokens[i:j], tokens[j:j + size]
-            if [x.lower for x in a] != [x.lower for x in b] or _CLAUSE_BREAK.search(text, a[0].start, b[-1].end):
-                continue
-            if size == 1 and t.lower in _GRAMMATICAL_REPEATS:
-                continue
-            flags.append(make_flag(text, a[0].start, b[-1].end, "duplicated", 0.9,
-                                   f"'{text[a[0].start:a[-1].end]}' is repeated"))
-            last_end = b[-1].end
-            break
-        else:
-            if t.start < last_end or t.lower in FUNCTION_WORDS or len(t.lower) < 3:
-                continue
-            # two words between: one is the idiom "X by X", three is often a new clause
-            k = i + 3
-            if k < n and tokens[k].lower == t.lower and not _CLAUSE_BREAK.search(text, t.start, tokens[k].end):
-                flags.append(make_flag(text, t.start, tokens[k].end, "duplicated", 0.7,
-                                       f"'{t.text}' comes back two words later"))
-                last_end = tokens[k].end
+    for m in _REPEAT.finditer(text):
+        if m.group(1).lower() in _GRAMMATICAL_REPEATS:
+            continue
+        flags.append(make_flag(text, m.start(), m.end(), "duplicated", 0.9, f"'{m.group(1)}' is repeated"))
+    for m in _RETURN.finditer(text):
+        between = m.group(2).lower().split()
+        if m.group(1).lower() in FUNCTION_WORDS or _COORDINATION.intersection(between) or m.group(1)[0].isupper():
+            continue
+        if any(m.start() < f.end and f.start < m.end() for f in flags):
+            continue
+        flags.append(make_flag(text, m.start(), m.end(), "duplicated", 0.7,
+                               f"'{m.group(1)}' comes back {len(between)} words later"))
     return flags

@@ -117,35 +117,36 @@ def mark_text(text: str, boilerplate: list[dict], flags: list[dict]) -> str:
     wrapped on its own: the tags always nest and removing them gives back the
     exact text. An empty flag (a dropped word) shows as a caret drawn by CSS.
 
-    >>> mark_text("a<b", [], [{"start": 1, "end": 2, "text": "<", "kind": "debris", "score": 0.9, "reason": "tag"}])
+    >>> flag = {"start": 1, "end": 2, "text": "<", "kind": "debris", "score": 0.9, "reason": "tag"}
+    >>> mark_text("a<b", [], [flag])
     'a<mark data-kind="debris" title="debris (score 0.90): tag">&lt;</mark>b'
     """
-    opening: dict[int, list[dict]] = defaultdict(list)
-    closing: dict[int, list[dict]] = defaultdict(list)
-    empty: dict[int, list[dict]] = defaultdict(list)
-    for span in boilerplate + flags:
-        if span["start"] == span["end"]:
-            empty[span["start"]].append(span)
-        else:
-            opening[span["start"]].append(span)
-            closing[span["end"]].append(span)
-    cuts = sorted({0, len(text), *opening, *closing, *empty})
+    opening: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+    closing: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+    gaps: dict[int, list[dict]] = defaultdict(list)
+    for role, spans in (("boilerplate", boilerplate), ("flag", flags)):
+        for span in spans:
+            if span["start"] < span["end"]:
+                opening[span["start"]].append((role, span))
+                closing[span["end"]].append((role, span))
+            elif role == "flag":
+                gaps[span["start"]].append(span)
+    cuts = sorted({0, len(text), *opening, *closing, *gaps})
     # One sweep over the cut points keeps this linear in text plus spans, not spans squared.
-    active: dict[int, dict] = {}
+    active: dict[str, dict[int, dict]] = {"boilerplate": {}, "flag": {}}
     out = []
     for n, position in enumerate(cuts):
-        for span in closing.get(position, ()):
-            del active[id(span)]
-        for span in opening.get(position, ()):
-            active[id(span)] = span
-        out += [_mark("", [f], "gap") for f in empty.get(position, ()) if "kind" in f]
+        for role, span in closing.get(position, ()):
+            del active[role][id(span)]
+        for role, span in opening.get(position, ()):
+            active[role][id(span)] = span
+        out += [_mark("", [flag], "gap") for flag in gaps.get(position, ())]
         if n + 1 == len(cuts):
             break
         piece = escape(text[position : cuts[n + 1]])
-        over = [s for s in active.values() if "kind" in s]
-        if over:
-            piece = _mark(piece, over, None)
-        if len(over) < len(active):
+        if active["flag"]:
+            piece = _mark(piece, list(active["flag"].values()), None)
+        if active["boilerplate"]:
             piece = f'<span class="boilerplate" title="site boilerplate, left out of matching">{piece}</span>'
         out.append(piece)
     return "".join(out)
@@ -190,8 +191,8 @@ def _header(report: dict, clusters: list[Cluster], loners: list[int]) -> str:
 def _cluster_section(cluster: Cluster, docs: list[dict], texts: list[str]) -> str:
     order = member_order(cluster)
     pairs = "".join(
-        f"<tr><td><code>{escape(docs[p.a]['path'])}</code></td><td><code>{escape(docs[p.b]['path'])}</code></td>"
-        f'<td class="num">{_number(p.similarity, 4)}</td></tr>'
+        f"<tr><td><code>{escape(docs[p.a]['path'])}</code></td>"
+        f"<td><code>{escape(docs[p.b]['path'])}</code></td>{_num_cell(_number(p.similarity, 4))}</tr>"
         for p in sorted(cluster.pairs, key=lambda p: (p.a, p.b))
     )
     return "\n".join(
@@ -200,9 +201,9 @@ def _cluster_section(cluster: Cluster, docs: list[dict], texts: list[str]) -> st
             f"<h2>Cluster {cluster.id} <small>{len(order)} copies · canonical "
             f"<code>{escape(docs[cluster.canonical]['path'])}</code></small></h2>",
             _member_table(order, docs, canonical=cluster.canonical),
-            f"<details><summary>Verified links ({len(cluster.pairs)})</summary><table><thead><tr>"
-            f"<th>Document</th><th>Document</th><th>Similarity</th></tr></thead><tbody>{pairs}</tbody></table>"
-            "</details>",
+            f"<details><summary>Verified links ({len(cluster.pairs)})</summary>"
+            "<table><thead><tr><th>Document</th><th>Document</th><th>Similarity</th></tr></thead>"
+            f"<tbody>{pairs}</tbody></table></details>",
             *(_document(i, docs[i], texts[i]) for i in order),
             "</section>",
         ]
@@ -211,21 +212,30 @@ def _cluster_section(cluster: Cluster, docs: list[dict], texts: list[str]) -> st
 
 def _member_table(indices: list[int], docs: list[dict], *, canonical: int | None) -> str:
     """A row per document; the similarity column only for a cluster (``canonical`` given)."""
+    in_cluster = canonical is not None
     rows = []
     for i in indices:
         doc = docs[i]
-        cells = [f'<a href="#doc-{i}"><code>{escape(doc["path"])}</code></a>' + (" (canonical)" if i == canonical else "")]
-        if canonical is not None:
-            cells.append(_number(doc["similarity_to_canonical"], 4))
-        cells += [escape(doc["language"] or "?"), str(doc["chars"]), _number(doc["artifact_score"], 2), str(len(doc["flags"]))]
-        numeric = [False, *([True] if canonical is not None else []), False, True, True, True]
-        row = "".join(f'<td class="num">{c}</td>' if num else f"<td>{c}</td>" for c, num in zip(cells, numeric))
-        rows.append(f'<tr class="canonical">{row}</tr>' if i == canonical else f"<tr>{row}</tr>")
-    similarity = "<th>Similarity to canonical</th>" if canonical is not None else ""
-    return (
-        f"<table><thead><tr><th>Document</th>{similarity}<th>Language</th><th>Characters</th>"
-        f"<th>Artifact score</th><th>Flags</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+        link = f'<a href="#doc-{i}"><code>{escape(doc["path"])}</code></a>'
+        cells = [f"<td>{link}{' (canonical)' if i == canonical else ''}</td>"]
+        if in_cluster:
+            cells.append(_num_cell(_number(doc["similarity_to_canonical"], 4)))
+        cells += [
+            f"<td>{escape(doc['language'] or '?')}</td>",
+            _num_cell(str(doc["chars"])),
+            _num_cell(_number(doc["artifact_score"], 2)),
+            _num_cell(str(len(doc["flags"]))),
+        ]
+        row_class = ' class="canonical"' if i == canonical else ""
+        rows.append(f"<tr{row_class}>{''.join(cells)}</tr>")
+    head = ["Document", *(["Similarity to canonical"] if in_cluster else []), "Language", "Characters"]
+    head += ["Artifact score", "Flags"]
+    header = "".join(f"<th>{h}</th>" for h in head)
+    return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _num_cell(text: str) -> str:
+    return f'<td class="num">{text}</td>'
 
 
 def _document(index: int, doc: dict, text: str) -> str:
@@ -255,7 +265,7 @@ def _document(index: int, doc: dict, text: str) -> str:
 
 
 def _kind_css() -> str:
-    return "".join(f'mark[data-kind="{kind}"]{{background:{colour}}}' for kind, colour in KIND_COLOURS.items())
+    return "".join(f'mark[data-kind="{kind}"]{{background:{c}}}' for kind, c in KIND_COLOURS.items())
 
 
 def _number(value: float | None, places: int) -> str:

@@ -63,9 +63,8 @@ def render(result: ScanResult, console: Console, *, top_flags: int = 2) -> None:
     if loners and len(loners) <= SINGLETON_TABLE_MAX:
         console.print(_loner_table(loners, docs, top_flags))
 
-    summary = ", ".join(
-        [_count(len(docs), "document"), _count(len(clusters), "cluster"), _count(len(report["errors"]), "error")]
-    )
+    counts = [(len(docs), "document"), (len(clusters), "cluster"), (len(report["errors"]), "error")]
+    summary = ", ".join(_count(n, noun) for n, noun in counts)
     console.print(Text(summary, style="bold"), soft_wrap=True)
     # soft_wrap keeps each error on one line when piped, so `grep` and `cut` see whole records.
     for error in report["errors"]:
@@ -83,7 +82,8 @@ def _cluster_table(clusters: list[Cluster], docs: list[dict], top_flags: int) ->
     table.add_column("Size", justify="right", no_wrap=True)
     # Its own column, so a long path that wraps never separates from its mark.
     table.add_column("", no_wrap=True)
-    table.add_column("Document", overflow="fold", min_width=16)
+    # No min_width here or below: rich then crops other cells instead of folding them.
+    table.add_column("Document", overflow="fold")
     table.add_column("Sim.", justify="right", no_wrap=True)
     table.add_column("Lang", no_wrap=True)
     table.add_column("Artifact", justify="right", no_wrap=True)
@@ -111,7 +111,7 @@ def _cluster_table(clusters: list[Cluster], docs: list[dict], top_flags: int) ->
 
 def _loner_table(loners: list[int], docs: list[dict], top_flags: int) -> Table:
     table = Table(title="Documents in no cluster", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
-    table.add_column("Document", overflow="fold", min_width=16)
+    table.add_column("Document", overflow="fold")
     table.add_column("Lang", no_wrap=True)
     table.add_column("Artifact", justify="right", no_wrap=True)
     if top_flags:

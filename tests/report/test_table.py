@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 import pytest
 from rich.console import Console
@@ -55,6 +56,17 @@ def test_fits_100_columns_and_has_no_colour_codes_when_not_a_terminal():
     assert max(len(line) for line in text.splitlines()) <= 100
     # The long path is folded inside its column, not cut: every character is still there.
     assert "very-long-folder-name" in text and "harbour.txt" in text
+
+
+@pytest.mark.parametrize("width", [72, 80, 90, 100, 120])
+def test_narrower_consoles_fold_cells_but_never_crop_them(width):
+    result = sample_result()
+    result.documents[0].id = "archive/" + "very-long-folder-name/" * 6 + "harbour.txt"
+
+    def ink(text: str) -> Counter:
+        return Counter(c for c in text if not c.isspace() and c != "─")
+
+    assert ink(rendered(result, width=width)) == ink(rendered(result, width=400))
 
 
 def test_a_terminal_console_does_get_colour_codes():

@@ -1,0 +1,164 @@
+"""[divergent] and [name]: compare a copy with the canonical copy of its cluster.
+
+Sentences are aligned by shared content words, in order (a monotone alignment,
+as translations keep the order of a wire report); aligned sentences are diffed
+word by word. A short replaced phrase is divergent when its words are rarer than
+the canonical's, or form a pair the corpus model never saw while the canonical's
+wording is familiar; a name or number replaced by something else is a [name] flag.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from dedupe.types import Flag
+
+from .lexicon import FUNCTION_WORDS, english_table
+from .lm import BigramModel
+from .text import make_flag
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*")
+#: Cosine of content-word stems from which two sentences may be aligned.
+MIN_SIMILARITY = 0.3
+#: Longest replaced phrase (words, either side) the diff judges; longer blocks are rewrites.
+MAX_PHRASE = 4
+#: Zipf drop (canonical minus copy, per content word) from which a phrase is divergent.
+RARER_BY = 1.0
+
+
+def _stem(word: str) -> str:
+    # five letters are enough to match "liberation" and "liberated", cheaper than a stemmer
+    return word[:5]
+
+
+def content_stems(text: str) -> set[str]:
+    """Content-word stems of a sentence: what alignment compares.
+
+    >>> sorted(content_stems("The talks on trade ended in Paris."))
+    ['ended', 'paris', 'talks', 'trade']
+    """
+    return {_stem(w) for w in (m.group().lower() for m in _TOKEN.finditer(text))
+            if w not in FUNCTION_WORDS and (len(w) >= 3 or w.isdigit())}
+
+
+def align_sentences(doc: Sequence[set[str]], ref: Sequence[set[str]]) -> list[tuple[int, int]]:
+    """Monotone alignment maximising summed cosine similarity; pairs (doc index, ref index).
+
+    >>> align_sentences([{"a", "b"}, {"x"}, {"c", "d"}], [{"c", "d"}, {"a", "b"}])
+    [(0, 1)]
+    """
+    n, m = len(doc), len(ref)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    sims = {}
+    for i in range(n):
+        for j in range(m):
+            a, b = doc[i], ref[j]
+            s = len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
+            if s >= MIN_SIMILARITY:
+                sims[i, j] = s
+    for i in range(1, n + 1):
+        row, prev = best[i], best[i - 1]
+        for j in range(1, m + 1):
+            s = sims.get((i - 1, j - 1))
+            row[j] = max(prev[j], row[j - 1], prev[j - 1] + s if s else 0.0)
+    pairs, i, j = [], n, m
+    while i and j:
+        s = sims.get((i - 1, j - 1))
+        if s and best[i][j] == best[i - 1][j - 1] + s:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+def _is_name(text: str, start: int, word: str) -> bool:
+    # capitalised and not opening its sentence, or not a plain lower-case dictionary word
+    return word[:1].isupper() and not word.isupper() and start > 0
+
+
+def _mean_zipf(words: Sequence[str]) -> float | None:
+    table = english_table()
+    content = [w for w in words if w not in FUNCTION_WORDS and w.isalpha()]
+    return sum(table.get(w, 0.0) for w in content) / len(content) if content else None
+
+
+def _unseen_pairs(words: Sequence[str], model: BigramModel | None) -> int:
+    if model is None or model.total == 0:
+        return 0
+    return sum(model.bigrams[a, b] == 0 for a, b in zip(words, words[1:]))
+
+
+def diff_sentence(doc: str, ds: int, de: int, ref: str, rs: int, re_: int,
+                  model: BigramModel | None = None) -> list[Flag]:
+    """Word diff of one aligned sentence pair; flags on the copy ``doc[ds:de]``.
+
+    >>> d = "The mayor praised the salutation of the guests and who said 12 came."
+    >>> r = "The mayor praised the welcome of the guests and Lee said 15 came."
+    >>> [(f.kind, f.text) for f in diff_sentence(d, 0, len(d), r, 0, len(r))]
+    [('divergent', 'salutation'), ('name', 'who'), ('name', '12')]
+    """
+    dt = [(m.start(), m.group()) for m in _TOKEN.finditer(doc, ds, de)]
+    rt = [(m.start(), m.group()) for m in _TOKEN.finditer(ref, rs, re_)]
+    dl, rl = [w.lower() for _, w in dt], [w.lower() for _, w in rt]
+    flags = []
+    blocks = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, rl, dl, autojunk=False).get_opcodes():
+        if op != "replace" or max(i2 - i1, j2 - j1) > MAX_PHRASE:
+            continue
+        # equal-length blocks are word-for-word substitutions: judge each word on its own
+        if i2 - i1 == j2 - j1:
+            blocks.extend((i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1))
+        else:
+            blocks.append((i1, i2, j1, j2))
+    for i1, i2, j1, j2 in blocks:
+        # judge only substitutions anchored by the same word on both sides; anything
+        # else is a rewrite, which independent translations make all the time
+        if not (i1 and j1 and i2 < len(rl) and j2 < len(dl) and rl[i1 - 1] == dl[j1 - 1] and rl[i2] == dl[j2]):
+            continue
+        ref_words, doc_words = rt[i1:i2], dt[j1:j2]
+        start, end = doc_words[0][0], doc_words[-1][0] + len(doc_words[-1][1])
+        ref_phrase = ref[ref_words[0][0]:ref_words[-1][0] + len(ref_words[-1][1])]
+        ref_numbers = {w for _, w in ref_words if w[0].isdigit()}
+        doc_numbers = {w for _, w in doc_words if w[0].isdigit()}
+        ref_names = [w for s, w in ref_words if _is_name(ref, s - rs, w)]
+        if ref_numbers and doc_numbers and ref_numbers != doc_numbers:
+            flags.append(make_flag(doc, start, end, "name", 0.8,
+                                   f"the canonical copy has '{ref_phrase}' here: the number differs"))
+        elif ref_names and all(w.islower() or w.isupper() for _, w in doc_words) and all(
+                english_table().get(w.lower(), 0.0) >= 3.5 for _, w in doc_words):
+            flags.append(make_flag(doc, start, end, "name", 0.75,
+                                   f"the canonical copy has the name '{' '.join(ref_names)}' here, "
+                                   f"this copy the common word(s) '{doc[start:end]}'"))
+        elif not ref_names and not ref_numbers and not doc_numbers:
+            zr, zd = _mean_zipf(rl[i1:i2]), _mean_zipf(dl[j1:j2])
+            context_d = dl[max(j1 - 1, 0):j2 + 1]
+            context_r = rl[max(i1 - 1, 0):i2 + 1]
+            worse_lm = _unseen_pairs(context_d, model) > _unseen_pairs(context_r, model)
+            if zr is not None and zd is not None and (zr - zd >= RARER_BY or (worse_lm and zr - zd > 0)):
+                flags.append(make_flag(doc, start, end, "divergent", min(0.9, 0.5 + 0.2 * (zr - zd) + 0.2 * worse_lm),
+                                       f"the canonical copy says '{ref_phrase}'; '{doc[start:end]}' is rarer"
+                                       + (" and unseen in this context" if worse_lm else "")))
+    return flags
+
+
+def find_divergent(doc: str, doc_sentences: Sequence[tuple[int, int]], ref: str,
+                   ref_sentences: Sequence[tuple[int, int]], model: BigramModel | None = None) -> list[Flag]:
+    """Align the copy's sentences to the canonical's and diff each aligned pair.
+
+    >>> d = "Talks ended in Rome. The mayor praised the salutation of the guests."
+    >>> r = "Talks ended in Rome today. The mayor praised the welcome of the guests."
+    >>> [f.text for f in find_divergent(d, [(0, 20), (21, len(d))], r, [(0, 26), (27, len(r))])]
+    ['salutation']
+    """
+    pairs = align_sentences([content_stems(doc[s:e]) for s, e in doc_sentences],
+                            [content_stems(ref[s:e]) for s, e in ref_sentences])
+    flags = []
+    for i, j in pairs:
+        (ds, de), (rs, re_) = doc_sentences[i], ref_sentences[j]
+        flags.extend(diff_sentence(doc, ds, de, ref, rs, re_, model))
+    return flags
