@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import xxhash
@@ -33,11 +34,12 @@ __all__ = ["Boilerplate", "strip", "PRIOR_PATTERNS"]
 # Documents sampled per frequent line to judge whether they are copies of one
 # story: enough for a stable mean, small enough to keep fit linear in corpus size.
 _SAMPLE_DOCS = 20
-# A line of a sampled document is "site chrome from elsewhere" (and ignored when
-# measuring overlap) when fewer than 1/_ELSEWHERE of the documents holding it also
-# hold the line under test.
+# A line of a sampled document is "foreign" (chrome from elsewhere, ignored when
+# measuring overlap) when it is in more documents than the line under test and
+# fewer than 1/_ELSEWHERE of them also hold that line.
 _ELSEWHERE = 2.0
 _LINE = re.compile(r"[^\r\n]+")
+_NOT_BREAK = re.compile(r"[^\r\n]")
 _SEP = "\ue000"
 _WEIGHT_CAP = np.iinfo(np.uint16).max
 # Judging runs in rounds, each ignoring the boilerplate found so far. The first
@@ -76,8 +78,8 @@ PRIOR_PATTERNS: tuple[tuple[str, str], ...] = (
     ("comment fields", r"(?:please )?enter your (?:comment|name|e-?mail(?: address)?|website)(?: here)?[.!:]*"
                        r"|(?:name|e-?mail|website|comment)\s*\*?:?\s*\*?"
                        r"|save my name,? e-?mail,? and website in this browser.{0,60}"),
-    ("required notice", r"(?:your )?e-?mail(?: address)? will not be published\.?(?: required fields are marked ?\*?\.?)?"
-                        r"|required fields are marked ?\*?\.?"),
+    ("required notice", r"(?:your )?e-?mail(?: address)? will not be published\.?"
+                        r"(?: required fields are marked ?\*?\.?)?|required fields are marked ?\*?\.?"),
     # share / subscribe / follow buttons: "Share post:", "Follow us on Twitter"
     ("share", r"(?:share|share this|share post|share article|share on \w+|tweet|pin it|e-?mail|print|subscribe"
               r"|follow us(?: on \w+)?|like this|podeli|podijeli|compartir|compartilhar|teilen|partager|paylaş)"
@@ -89,7 +91,8 @@ PRIOR_PATTERNS: tuple[tuple[str, str], ...] = (
     # related-article headers: "Related", "More like this", "Check also"
     ("related header", r"(?:related(?: articles| posts| stories| news)?|popular(?: posts| articles| now)?"
                        r"|most (?:read|popular|viewed)|more like this|see also|check also|read also|also read"
-                       r"|you (?:may|might) also like|recommended(?: for you)?|trending(?: now)?|latest(?: news| posts)?"
+                       r"|you (?:may|might) also like|recommended(?: for you)?|trending(?: now)?"
+                       r"|latest(?: news| posts)?"
                        r"|more (?:news|stories)|povezane vesti|povezane vijesti|pročitajte još|noticias relacionadas"
                        r"|relacionad[oa]s|notícias relacionadas|verwandte artikel|ähnliche artikel|à lire aussi"
                        r"|articles similaires|ilgili haberler|benzer haberler)[.:!…]*"),
@@ -107,7 +110,8 @@ PRIOR_PATTERNS: tuple[tuple[str, str], ...] = (
              rf"(?: on| at)?\s*:?\s*(?:{_DATE}|{_CLOCK})?)|{_DATE}"),
     ("punctuation only", r"[\W_]+"),
     # leftover markup from HTML extraction: class="ad-slot"> or <div>
-    ("markup debris", r"<?/?[a-z][\w:-]*\s*=\s*[\"'][^\"']*[\"']\s*/?>?|</?[a-z][^>]*>"),
+    ("markup debris", r"<?/?[a-z][\w:-]*\s*=\s*[\"'][^\"']*[\"']\s*/?>?"
+                      r"|</?[a-z][a-z0-9]{0,9}(?:\s+[\w:-]+\s*=\s*[\"'][^\"']*[\"'])*\s*/?>"),
 )
 _PRIOR = re.compile("|".join(f"(?:{pattern})" for _, pattern in PRIOR_PATTERNS))
 
@@ -151,6 +155,13 @@ def _gather(ptr: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.arange(lengths.sum()) + offsets, np.repeat(np.arange(len(docs)), lengths)
 
 
+def _member(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """``np.isin(values, members)`` for a small ``members``, without sorting ``values``."""
+    members = np.sort(members)
+    at = np.minimum(np.searchsorted(members, values), len(members) - 1)
+    return members[at] == values
+
+
 def _pair_overlap(hashes, weights, doc_freq, judged, ptr, sample: np.ndarray, line_docs: int) -> tuple[float, float]:
     """Return ``(shared, total)`` summed over all pairs of sampled documents.
 
@@ -178,6 +189,16 @@ def _pair_overlap(hashes, weights, doc_freq, judged, ptr, sample: np.ndarray, li
     shared = (common.sum() - np.trace(common)) / 2
     smallest = np.sort(held.sum(axis=1))
     return float(shared), float(smallest @ np.arange(n - 1, -1, -1))
+
+
+class _Frequent(NamedTuple):
+    """The frequent lines, one entry each; line ``i`` sampled ``samples[ptr[i]:ptr[i+1]]``."""
+
+    hash: np.ndarray  # uint64
+    weight: np.ndarray  # length in characters
+    docs: np.ndarray  # number of documents holding the line
+    ptr: np.ndarray
+    samples: np.ndarray  # int32 document indexes
 
 
 class Boilerplate:
@@ -210,16 +231,22 @@ class Boilerplate:
     syndicated copies share the story body, which is long, while their chrome
     (different sites) is found mostly in other documents and so is ignored.
     The overlap coefficient rather than Jaccard keeps truncated reprints
-    ("...read more") counted as copies. Limitation: a site seen only through copies of one story
-    looks like a syndicate, and its chrome is kept (harmless for matching).
+    ("...read more") counted as copies.
+
+    Limitations: a site seen only through copies of one story looks like a
+    syndicate, and its chrome is kept (harmless for matching). A story whose
+    shared text is no longer than what each copy has alone (a three-line
+    earnings brief under a different headline per site) can pass for chrome.
 
     With ``use_prior`` a line also counts as boilerplate when it matches one of
     :data:`PRIOR_PATTERNS` (generic chrome such as "0 Comments" or "Source: AFP"),
     which lets a corpus of three pages be cleaned.
 
     Memory during :meth:`fit` is about 10 bytes per distinct line per document
-    (a 64-bit xxh3 hash and a 16-bit length), about 30 while judging; afterwards only the hashes of the
-    boilerplate lines are kept. ``stats_`` counts what was found and why.
+    (a 64-bit xxh3 hash and a 16-bit length) and about 60 at the peak of
+    judging; afterwards only the hashes of the boilerplate lines are kept.
+    ``stats_`` counts documents, lines, frequent lines, and how many of those
+    were judged boilerplate or shared copy text.
 
     >>> body = "The river rose two metres overnight.\\nThe old mill and three farms were flooded."
     >>> other = ["Rain closed the coast road.", "The mayor opened a library.", "Bees swarmed a bus stop."]
@@ -292,59 +319,67 @@ class Boilerplate:
 
     def _decide(self, hashes: np.ndarray, weights: np.ndarray, ptr: np.ndarray) -> tuple[frozenset[int], dict]:
         """Apply the class rule to the flat per-document arrays (document ``d`` owns ``ptr[d]:ptr[d+1]``)."""
-        _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
-        doc_freq = counts.astype(np.uint32)[inverse]
-        del inverse
+        distinct, counts = np.unique(hashes, return_counts=True)
+        doc_freq = counts.astype(np.uint32)[np.searchsorted(distinct, hashes)]
+        del distinct, counts
         doc_of = np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
         frequent = self._frequent_lines(hashes, weights, doc_freq, doc_of)
         judged = np.zeros(len(hashes), dtype=bool)  # per slot: its line is already boilerplate
         cache: dict[tuple[int, bytes], tuple[float, float]] = {}
-        boilerplate: set[int] = set()
-        undecided = frequent
+        found_all: list[int] = []
+        undecided = range(len(frequent.hash))
         for step in range(_MAX_ROUNDS):
             # Clear chrome first: once it is ignored, short stories stand out from what is left.
             threshold = self.max_copy_overlap * _SCHEDULE[min(step, len(_SCHEDULE) - 1)]
             found, kept = [], []
-            for line in undecided:
-                _, weight, line_docs, sample = line
-                key = (line_docs, sample.tobytes())
+            for i in undecided:
+                sample = frequent.samples[frequent.ptr[i]:frequent.ptr[i + 1]]
+                key = (int(frequent.docs[i]), sample.tobytes())
                 if key not in cache:
-                    cache[key] = _pair_overlap(hashes, weights, doc_freq, judged, ptr, sample, line_docs)
+                    cache[key] = _pair_overlap(hashes, weights, doc_freq, judged, ptr, sample, key[0])
                 shared, total = cache[key]
                 # Remove the line's own contribution: every pair of sampled documents shares it.
-                own = len(sample) * (len(sample) - 1) / 2 * weight
+                own = len(sample) * (len(sample) - 1) / 2 * float(frequent.weight[i])
                 overlap = (shared - own) / (total - own) if total > own else 0.0
-                (found if overlap <= threshold else kept).append(line)
+                (found if overlap <= threshold else kept).append(i)
             undecided = kept
             if not found:
                 if step >= len(_SCHEDULE) - 1:
                     break
                 continue
-            boilerplate.update(line[0] for line in found)
-            newly = np.isin(hashes, np.fromiter((line[0] for line in found), dtype=np.uint64, count=len(found)))
+            found_all.extend(found)
+            newly = _member(hashes, frequent.hash[found])
             judged |= newly
             touched = np.zeros(len(ptr) - 1, dtype=bool)
             touched[doc_of[newly]] = True
             cache = {key: value for key, value in cache.items()
-                     if not touched[np.frombuffer(key[1], dtype=doc_of.dtype)].any()}
-        stats = {"docs": len(ptr) - 1, "lines": len(hashes), "frequent_lines": len(frequent),
-                 "boilerplate_lines": len(boilerplate), "shared_copy_lines": len(frequent) - len(boilerplate)}
-        return frozenset(boilerplate), stats
+                     if not touched[np.frombuffer(key[1], dtype=np.int32)].any()}
+        stats = {"docs": len(ptr) - 1, "lines": len(hashes), "frequent_lines": len(frequent.hash),
+                 "boilerplate_lines": len(found_all), "shared_copy_lines": len(frequent.hash) - len(found_all)}
+        return frozenset(frequent.hash[found_all].tolist()), stats
 
-    def _frequent_lines(self, hashes, weights, doc_freq, doc_of) -> list[tuple[int, float, int, np.ndarray]]:
-        """Return ``(hash, weight, n_docs, sampled_docs)`` for every short line in >= ``min_docs`` documents."""
+    def _frequent_lines(self, hashes, weights, doc_freq, doc_of) -> _Frequent:
+        """Every short line held by >= ``min_docs`` documents, with up to 20 of them sampled evenly."""
         candidates = np.flatnonzero((weights <= self.max_line_chars) & (doc_freq >= self.min_docs))
-        if not len(candidates):
-            return []
         # Stable sort keeps each line's documents in corpus order, so sampling is deterministic.
         by_line = candidates[np.argsort(hashes[candidates], kind="stable")]
-        out = []
-        for group in np.split(by_line, np.flatnonzero(np.diff(hashes[by_line])) + 1):
-            docs = doc_of[group]
-            picks = np.unique(np.linspace(0, len(docs) - 1, min(len(docs), _SAMPLE_DOCS)).round().astype(int))
-            out.append((int(hashes[group[0]]), float(weights[group[0]]), len(docs), docs[picks]))
-        return out
-
+        del candidates
+        sorted_hashes = hashes[by_line]
+        starts = np.flatnonzero(np.concatenate(([True], sorted_hashes[1:] != sorted_hashes[:-1])))[: len(by_line)]
+        sizes = np.diff(np.append(starts, len(by_line)))
+        picked = np.minimum(sizes, _SAMPLE_DOCS)
+        group = np.repeat(np.arange(len(starts)), picked)
+        rank = np.arange(picked.sum()) - np.repeat(np.cumsum(picked) - picked, picked)
+        # Lines in more than _SAMPLE_DOCS documents: ranks spread evenly over all of them.
+        stretch = np.where(sizes > _SAMPLE_DOCS, (sizes - 1) / (_SAMPLE_DOCS - 1), 1.0)[group]
+        offsets = np.rint(rank * stretch).astype(np.int64)
+        return _Frequent(
+            hash=sorted_hashes[starts],
+            weight=weights[by_line[starts]],
+            docs=sizes,
+            ptr=np.concatenate(([0], np.cumsum(picked))),
+            samples=doc_of[by_line[starts[group] + offsets]],
+        )
 
     def spans(self, text: str) -> list[Span]:
         """Return the boilerplate lines of ``text`` as spans (offsets into ``text``).
@@ -353,7 +388,9 @@ class Boilerplate:
         [Span(start=16, end=26, text='0 Comments')]
         """
         if self._boilerplate is None:
-            raise DedupeError("Boilerplate.spans() called before fit(); call fit(texts) first (fit([]) uses the prior only)")
+            raise DedupeError(
+                "Boilerplate.spans() called before fit(); call fit(texts) first (fit([]) uses the prior only)"
+            )
         found = []
         for start, end, key in _lines(text):
             if len(key) > self.max_line_chars:
@@ -372,9 +409,10 @@ def strip(text: str, spans: Sequence[Span]) -> str:
     >>> strip("Share\\nNews", [Span(0, 5, "Share")])
     '     \\nNews'
     """
-    chars = list(text)
-    for span in spans:
-        for i in range(span.start, span.end):
-            if chars[i] not in "\r\n":
-                chars[i] = " "
-    return "".join(chars)
+    out, pos = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        start = max(span.start, pos)
+        out += [text[pos:start], _NOT_BREAK.sub(" ", text[start:span.end])]
+        pos = max(pos, span.end)
+    out.append(text[pos:])
+    return "".join(out)

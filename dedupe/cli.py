@@ -23,6 +23,7 @@ from dedupe.config import (
 from dedupe.errors import DedupeError
 from dedupe.pipeline import scan as run_scan
 from dedupe.progress import progress_tracker
+from dedupe.report import render, write_csv, write_html, write_json
 
 app = typer.Typer(
     help="Find the copies of one news story in scraped pages and flag machine-translation artifacts.",
@@ -113,18 +114,19 @@ def scan(
             result = run_scan(paths, config, track=track)
         except DedupeError as exc:
             raise _fail(str(exc), 1) from None
-    for bad in result.errors:
-        err.print(f"skipped {bad.path}: {bad.error}", markup=False, highlight=False)
-    from dedupe.report import csv as csv_report, html as html_report, json as json_report, table
-
-    if json_out:
-        json_report.write_json(result, json_out)
-    if csv_out:
-        csv_report.write_csv(result, csv_out)
-    if html_out:
-        html_report.write_html(result, html_out)
-    if not quiet:
-        table.render(result, console, top_flags=top_flags)
+    if quiet:
+        # The table lists unreadable inputs; without it, say them on stderr.
+        for bad in result.errors:
+            err.print(f"skipped {bad.path}: {bad.error}", markup=False, highlight=False)
+    else:
+        render(result, console, top_flags=top_flags)
+    writers = ((json_out, write_json), (csv_out, write_csv), (html_out, write_html))
+    for target, write in writers:
+        if target is not None:
+            try:
+                write(result, target)
+            except (DedupeError, OSError) as exc:
+                raise _fail(f"cannot write {target}: {exc}", 1) from None
     if not result.documents:
         raise _fail("nothing could be read", 1)
     if strict and result.errors:

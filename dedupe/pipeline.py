@@ -139,6 +139,8 @@ def scan_documents(
 ) -> ScanResult:
     """Group already-read documents into clusters of copies (the library entry point)."""
     config = config or ScanConfig()
+    if not documents:
+        return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
     cleaned = mark_boilerplate(documents, config)
     detect_languages(documents, cleaned, config, track)
     term_lists = [

@@ -20,7 +20,7 @@ COMMON_ZIPF = 4.0
 def find_capitalisation(tokens: Sequence[Token], text: str, stats: CorpusStats) -> list[Flag]:
     """Flag lower-case uses of forms the corpus (incl. this text) almost always capitalises.
 
-    Why: MT and careless rewrites lower-case names ("kremlin", "kyiv"); a word list
+    Why: MT and careless rewrites lower-case names ("berlin", "ankara"); a word list
     has no case, so the evidence has to come from the corpus.
 
     >>> from dedupe.artifacts.text import words

@@ -1,8 +1,8 @@
 """Corpus evidence about word forms: which are names, which recur across documents.
 
-A word a word list does not know (KCNA, Manturov) is a name or a term, not a
+A word a word list does not know (an agency acronym, a surname) is a name or a term, not a
 misspelling, when the corpus writes it capitalised or uses it in several
-documents; a lower-cased "kyiv" is suspicious when the corpus writes "Kyiv".
+documents; a lower-cased "ankara" is suspicious when the corpus writes "Ankara".
 """
 from __future__ import annotations
 

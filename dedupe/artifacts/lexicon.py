@@ -3,7 +3,7 @@
 The English list is wordfreq's ``best`` list (about 320k forms, Zipf scale: 7 for
 "the", 3 for a word seen once per million words, 0 for a form it has never seen).
 Other languages use wordfreq's ``small`` lists, kept only for words that are
-frequent there and rare in English, so a word such as "izvor" or "gracias" can be
+frequent there and rare in English, so a word such as "hinterlassen" or "muchas" can be
 recognised as foreign without a hand-written list.
 
 Tables load on first use and are cached for the process: importing this module
@@ -86,7 +86,7 @@ def foreign_table() -> dict[str, str]:
 def zipf(word: str) -> float:
     """English Zipf frequency of ``word`` (lower-cased), 0.0 when unknown.
 
-    >>> zipf("Relations") > 4, zipf("relationsat")
+    >>> zipf("Relations") > 4, zipf("relationsof")
     (True, 0.0)
     """
     return english_table().get(word.lower(), 0.0)

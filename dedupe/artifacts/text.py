@@ -7,7 +7,7 @@ from typing import NamedTuple
 from dedupe.types import Flag
 
 # Letters with inner apostrophes ("Kim's", "don't"); hyphens and digits split words,
-# so "self-secrification" yields "self" and "secrification".
+# so "well-knwon" yields "well" and "knwon".
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 

@@ -42,7 +42,7 @@ def split_glued(word: str) -> tuple[str, str] | None:
     for i in range(2, len(word) - 1):
         a, b = word[:i], word[i:]
         if _is_part(a, table) and _is_part(b, table):
-            # grammar words are what MT most often glues on ("relationsat", "tothe")
+            # grammar words are what MT most often glues on ("pricesat", "tothe")
             score = min(table.get(a, 0.0), table.get(b, 0.0)) + (a in FUNCTION_WORDS or b in FUNCTION_WORDS)
             if score > best_score:
                 best, best_score = (a, b), score

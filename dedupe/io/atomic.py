@@ -6,6 +6,12 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | os.PathLike, data: str, *, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
@@ -25,6 +31,8 @@ def write_atomic(path: str | os.PathLike, data: str, *, encoding: str = "utf-8")
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         try:

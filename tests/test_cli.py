@@ -1,0 +1,148 @@
+"""The dedupe command end to end: seeds acceptance, bad input, exit codes, help."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dedupe.cli import app
+
+runner = CliRunner()
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Content hash and mtime of every entry, to prove the input is untouched."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            out[str(path)] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+        else:
+            out[str(path)] = ("link" if path.is_symlink() else "dir", 0)
+    return out
+
+
+def test_seeds_give_the_two_translated_stories(seeds_dir, tmp_path):
+    out = tmp_path / "out.json"
+    before = snapshot(seeds_dir)
+    result = runner.invoke(app, ["scan", str(seeds_dir), "--json", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert report["schema"] == "dedupe.report/1"
+    groups = sorted(sorted(p[:3] for p in c["members"]) for c in report["clusters"])
+    assert groups == [["001", "002"], ["003", "004"]]
+    canonical = {c["canonical"][:3] for c in report["clusters"]}
+    assert "001" in canonical
+    lone = [d for d in report["documents"] if d["path"].startswith("000")]
+    assert lone[0]["cluster"] is None and lone[0]["canonical"] is False
+    texts = {p.name: p.read_text(encoding="utf-8") for p in seeds_dir.iterdir()}
+    for doc in report["documents"]:
+        for span in doc["boilerplate"] + doc["flags"]:
+            assert texts[doc["path"]][span["start"] : span["end"]] == span["text"]
+    assert report["params"]["num_perm"] == 128
+    assert snapshot(seeds_dir) == before
+
+
+def make_bad_folder(folder: Path, good_texts: list[str]) -> None:
+    folder.mkdir()
+    for i, text in enumerate(good_texts):
+        (folder / f"good{i}.txt").write_text(text, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "latin1.txt").write_bytes("Le café de la gare a fermé ses portes à Montréal.".encode("latin-1"))
+    (folder / "utf16.txt").write_bytes("Die Regierung hat das Gesetz am Montag verabschiedet.".encode("utf-16"))
+    (folder / "broken.json").write_text('{"text": "unfinished', encoding="utf-8")
+    os.symlink(folder / "missing-target.txt", folder / "dangling.txt")
+
+
+GOOD = [
+    "The harbour authority said on Monday that the new container terminal in Valparaiso will open in March, "
+    "doubling the port's capacity. Minister Elena Ruiz called the project a turning point for exporters.",
+    "Valparaiso's new container terminal opens in March and doubles the port's capacity, the harbour authority "
+    "announced on Monday. Minister Elena Ruiz described it as a turning point for exporters.",
+    "A late frost destroyed much of the apricot harvest in the Wachau valley, growers said, the worst loss since 1997.",
+]
+
+
+def test_bad_inputs_are_listed_and_the_scan_goes_on(tmp_path):
+    folder = tmp_path / "in"
+    make_bad_folder(folder, GOOD)
+    before = snapshot(folder)
+    out = tmp_path / "report.json"
+    result = runner.invoke(app, ["scan", str(folder), "--json", str(out), "--quiet", "--no-score"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    errors = {e["path"]: e["error"] for e in report["errors"]}
+    assert set(errors) == {"empty.txt", "binary.txt", "broken.json", "dangling.txt"}
+    assert all(reason and "\n" not in reason for reason in errors.values())
+    read = {d["path"] for d in report["documents"]}
+    assert {"latin1.txt", "utf16.txt", "good0.txt", "good1.txt", "good2.txt"} <= read
+    assert [sorted(c["members"]) for c in report["clusters"]] == [["good0.txt", "good1.txt"]]
+    assert snapshot(folder) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_strict_makes_unreadable_input_an_error(tmp_path):
+    folder = tmp_path / "in"
+    make_bad_folder(folder, GOOD)
+    result = runner.invoke(app, ["scan", str(folder), "--strict", "--quiet", "--no-score"])
+    assert result.exit_code == 1
+    assert "could not be read" in result.output
+
+
+def test_nothing_readable_exits_1(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = runner.invoke(app, ["scan", str(tmp_path), "--quiet"])
+    assert result.exit_code == 1
+    assert "nothing could be read" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--bands", "100", "--rows", "2"], "bands x rows"),
+        (["--threshold", "1.5"], "threshold"),
+        (["--shingle", "letters"], "shingle kind"),
+    ],
+)
+def test_bad_parameters_exit_2_with_the_fix(seeds_dir, args, message):
+    result = runner.invoke(app, ["scan", str(seeds_dir), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_unknown_option_is_a_usage_error(seeds_dir):
+    assert runner.invoke(app, ["scan", str(seeds_dir), "--no-such-option"]).exit_code == 2
+
+
+def test_csv_and_html_reports_are_written(seeds_dir, tmp_path):
+    result = runner.invoke(
+        app, ["scan", str(seeds_dir), "--csv", str(tmp_path / "r.csv"), "--html", str(tmp_path / "r.html"), "--quiet", "--no-score"]
+    )
+    assert result.exit_code == 0, result.output
+    assert len((tmp_path / "r.csv").read_text().splitlines()) == 6
+    assert "<html" in (tmp_path / "r.html").read_text().lower()
+
+
+def test_table_is_printed_without_progress_when_piped(seeds_dir):
+    result = runner.invoke(app, ["scan", str(seeds_dir), "--no-score"])
+    assert result.exit_code == 0
+    assert "2 clusters" in result.output
+    assert "\x1b[" not in result.output
+
+
+def test_every_command_has_help_with_examples():
+    result = runner.invoke(app, ["scan", "--help"])
+    assert result.exit_code == 0
+    assert "Examples" in result.output and "--json" in result.output
+
+
+def test_readme_documents_every_scan_option():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    help_text = runner.invoke(app, ["scan", "--help"], terminal_width=200).output
+    options = {word.rstrip(",.") for word in help_text.split() if word.startswith("--") and len(word) > 3}
+    missing = sorted(o for o in options if o not in readme and o != "--help")
+    assert not missing, f"README lacks {missing}"

@@ -1,0 +1,55 @@
+"""Tests for dedupe.language: seeded langdetect without touching its global state."""
+from __future__ import annotations
+
+import random
+
+import langdetect
+import langdetect.detector_factory
+import pytest
+
+from dedupe.language import detect_language
+
+# Two words langdetect cannot settle: its answer depends on the random n-gram sample.
+AMBIGUOUS = "taxi hotel"
+
+
+def test_ambiguous_text_depends_on_the_seed_only():
+    by_seed = {seed: detect_language(AMBIGUOUS, seed=seed) for seed in range(20)}
+    # The text really is ambiguous: some seeds disagree ...
+    assert len(set(by_seed.values())) > 1
+    # ... yet each seed gives one answer, every time.
+    for seed in (0, 3):
+        assert {detect_language(AMBIGUOUS, seed=seed) for _ in range(20)} == {by_seed[seed]}
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("The minister said the talks would resume next week in the capital.", "en"),
+        ("El ministro dijo que las conversaciones se reanudarán la próxima semana en la capital.", "es"),
+        ("Der Minister sagte, die Gespräche würden nächste Woche in der Hauptstadt fortgesetzt.", "de"),
+        ("Le ministre a déclaré que les pourparlers reprendraient la semaine prochaine dans la capitale.", "fr"),
+    ],
+)
+def test_detects_one_sentence(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_region_suffix_is_dropped():
+    assert detect_language("中华人民共和国国务院总理今天在北京会见了来访的外国代表团。") == "zh"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "12 345 678", "2024-06-19 10:30 +03", "!!! --- 42 ###"])
+def test_no_letters_gives_none(text):
+    assert detect_language(text) is None
+
+
+def test_global_state_is_untouched():
+    class_seed = langdetect.DetectorFactory.seed
+    shared_factory = langdetect.detector_factory._factory
+    py_random = random.getstate()
+    detect_language(AMBIGUOUS, seed=5)
+    detect_language("Une phrase en français, pour changer.", seed=11)
+    assert langdetect.DetectorFactory.seed == class_seed
+    assert langdetect.detector_factory._factory is shared_factory
+    assert random.getstate() == py_random
