@@ -42,6 +42,10 @@ class BoilerplateConfig:
     min_docs: int = 3
     use_prior: bool = True
 
+    def __post_init__(self):
+        if isinstance(self.min_docs, bool) or not isinstance(self.min_docs, int) or self.min_docs < 2:
+            raise ConfigError(f"min_docs={self.min_docs!r} must be an integer of 2 or more (default 3)")
+
 
 @dataclass(frozen=True)
 class ShingleConfig:
@@ -68,7 +72,7 @@ class SignConfig:
     seed: int = 1
 
     def __post_init__(self):
-        if not 16 <= self.num_perm <= 1024:
+        if isinstance(self.num_perm, bool) or not isinstance(self.num_perm, int) or not 16 <= self.num_perm <= 1024:
             raise ConfigError(f"num_perm={self.num_perm} must be from 16 to 1024 (default 128)")
 
 

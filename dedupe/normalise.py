@@ -47,22 +47,31 @@ def normalise_with_offsets(text: str) -> tuple[str, np.ndarray]:
 
     >>> norm, origin = normalise_with_offsets("A  “B”")
     >>> norm, [int(i) for i in origin]
-    ('a "b"', [0, 2, 3, 4, 5])
+    ('a "b"', [0, 1, 3, 4, 5])
     """
     out: list[str] = []
     origin: list[int] = []
-    pending_space = False
-    for i, ch in enumerate(text):
+    space_at = -1  # index of the first white space of a pending run, or -1
+    i = 0
+    while i < len(text):
+        ch = text[i]
         if ch.isspace():
-            pending_space = bool(out)
+            if out and space_at < 0:
+                space_at = i
+            i += 1
             continue
-        piece = unicodedata.normalize("NFKC", ch).translate(_PUNCT).casefold()
-        if not piece:
-            continue
-        if pending_space:
-            out.append(" ")
-            origin.append(i - 1)
-            pending_space = False
-        out.append(piece)
-        origin.extend([i] * len(piece))
+        # A base character folds together with the combining marks after it,
+        # as it does when the whole string is normalised.
+        end = i + 1
+        while end < len(text) and unicodedata.combining(text[end]):
+            end += 1
+        piece = unicodedata.normalize("NFKC", text[i:end]).translate(_PUNCT).casefold()
+        if piece:
+            if space_at >= 0:
+                out.append(" ")
+                origin.append(space_at)
+            out.append(piece)
+            origin.extend([i] * len(piece))
+            space_at = -1
+        i = end
     return "".join(out), np.asarray(origin, dtype=np.int64)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import math
 import re
+
+import regex
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,7 +36,8 @@ from wordfreq import available_languages, get_frequency_dict
 from dedupe.errors import ConfigError
 from dedupe.normalise import normalise
 
-_WORD = re.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?|[^\W\d_]+(?:['-][^\W\d_]+)*")
+# Letters with their combining marks, so Devanagari or Bengali words stay whole.
+_WORD = regex.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?|\p{L}[\p{L}\p{M}]*(?:['-]\p{L}[\p{L}\p{M}]*)*")
 _WORDFREQ_LANGS = frozenset(available_languages())
 # A number's "frequency" for weighting: as telling as a fairly rare word.
 NUMBER_ZIPF = 3.0

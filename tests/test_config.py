@@ -97,11 +97,6 @@ def test_low_threshold_is_checked_against_both_thresholds():
     VerifyConfig(low_threshold=0.2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BoilerplateConfig does not check min_docs (Boilerplate requires an integer >= 2) and SignConfig "
-    "accepts a non-integer num_perm (Signer rejects it): both fail only when the scan runs, after reading",
-)
 @pytest.mark.parametrize("values, name", [({"min_docs": 1}, "min_docs"), ({"num_perm": 128.5}, "num_perm")])
 def test_values_later_stages_reject_fail_at_construction(values, name):
     with pytest.raises(ConfigError, match=name):

@@ -100,12 +100,6 @@ def test_bad_parameters_raise_config_error(call, name):
         call()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shingles._WORD uses [^\\W\\d_], which excludes combining marks (Unicode category M), so "
-    "Devanagari/Bengali words split at every vowel sign and virama into 1-2 letter fragments "
-    "(WMT corpus has ~3,100 hi/bn docs)",
-)
 def test_devanagari_words_stay_whole():
     terms = extract_terms("हिन्दी समाचार", "hi")
     assert len(terms) == 2
