@@ -20,10 +20,13 @@ from dedupe.config import (
     SignConfig,
     VerifyConfig,
 )
+from dedupe.check import check as check_paths
 from dedupe.errors import DedupeError
 from dedupe.pipeline import scan as run_scan
 from dedupe.progress import progress_tracker
 from dedupe.report import render, write_csv, write_html, write_json
+from dedupe.report.context import render_flags
+from dedupe.types import ScanResult
 
 app = typer.Typer(
     help="Find the copies of one news story in scraped pages and flag machine-translation artifacts.",
@@ -81,6 +84,7 @@ def scan(
     low_threshold: float = typer.Option(0.15, help="Lowest similarity of a pair that stands out by --margin."),
     margin: float = typer.Option(2.0, help="How far a weak pair must stand out over its neighbours."),
     neighbours: int = typer.Option(5, help="Neighbours that set a document's background similarity."),
+    min_score: float = typer.Option(0.5, help="Keep artifact flags scoring at least this (0-1)."),
     top_flags: int = typer.Option(2, help="Flags shown per document in the table."),
 ) -> None:
     """Group the copies of each story in PATHS and report the clusters.
@@ -106,6 +110,7 @@ def scan(
                 neighbours=neighbours,
             ),
             score=not no_score,
+            min_score=min_score,
         )
     except DedupeError as exc:
         raise _fail(str(exc), 2) from None
@@ -131,3 +136,51 @@ def scan(
         raise _fail("nothing could be read", 1)
     if strict and result.errors:
         raise _fail(f"{len(result.errors)} input(s) could not be read (--strict)", 1)
+
+
+CHECK_EXAMPLES = """
+Examples:
+
+  dedupe check seeds/000_4156ead5741e38e1.txt
+
+  dedupe check copy.txt --against original.txt --min-score 0.7
+"""
+
+
+@app.command(epilog=CHECK_EXAMPLES)
+def check(
+    paths: list[Path] = typer.Argument(..., help="Documents to score (files or folders)."),
+    against: Optional[Path] = typer.Option(None, "--against", help="A reference copy of the same story."),
+    min_score: float = typer.Option(0.5, help="Show flags scoring at least this (0-1)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the dedupe.report/1 JSON report here."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no listing."),
+) -> None:
+    """Flag garbled machine-translation phrasing in each document, in context.
+
+    Without --against each document is scored alone; with it, each is also
+    aligned to the reference and its divergent phrases and names are flagged.
+    """
+    console = Console()
+    err = Console(stderr=True)
+    try:
+        config = ScanConfig(min_score=min_score)
+    except DedupeError as exc:
+        raise _fail(str(exc), 2) from None
+    with progress_tracker(err, quiet=quiet) as track:
+        try:
+            documents, errors = check_paths(paths, against=against, config=config, track=track)
+        except DedupeError as exc:
+            raise _fail(str(exc), 1) from None
+    for bad in errors:
+        err.print(f"skipped {bad.path}: {bad.error}", markup=False, highlight=False)
+    if not quiet:
+        for doc in documents:
+            render_flags(doc, console)
+    if json_out is not None:
+        result = ScanResult(documents=documents, clusters=[], errors=errors, params=config.flat())
+        try:
+            write_json(result, json_out)
+        except (DedupeError, OSError) as exc:
+            raise _fail(f"cannot write {json_out}: {exc}", 1) from None
+    if not documents:
+        raise _fail("nothing could be read", 1)

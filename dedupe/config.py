@@ -134,9 +134,11 @@ class ScanConfig:
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     language_seed: int = 0
     score: bool = True
+    min_score: float = 0.5
 
     def __post_init__(self):
         check_bands(self.sign.num_perm, self.lsh.bands, self.lsh.rows)
+        _check_range("min_score", self.min_score, 0.0, 1.0, 0.5)
 
     def flat(self) -> dict:
         """Every parameter under one flat name, as written to the report."""
@@ -160,7 +162,7 @@ class ScanConfig:
             if hasattr(part, "__dataclass_fields__"):
                 mine = {k: remaining.pop(k) for k in list(remaining) if k in part.__dataclass_fields__}
                 parts[f.name] = replace(part, **mine)
-        top = {k: remaining.pop(k) for k in list(remaining) if k in ("language_seed", "score")}
+        top = {k: remaining.pop(k) for k in list(remaining) if k in ("language_seed", "score", "min_score")}
         if remaining:
             raise ConfigError(f"unknown parameter(s): {', '.join(sorted(remaining))}")
         return cls(**parts, **top)

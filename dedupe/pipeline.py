@@ -119,15 +119,26 @@ def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix) -> 
     return clusters
 
 
-def score_artifacts(documents, cleaned, clusters_by_doc, track: Track = no_progress) -> None:
-    """Stage 9: flags and artifact score for every document (see :mod:`dedupe.artifacts`)."""
+def fit_scorer(cleaned: Iterable[str], config: ScanConfig):
+    """The artifact scorer fitted on the corpus (its language model and name evidence)."""
     from dedupe.artifacts import ArtifactScorer
 
-    scorer = ArtifactScorer().fit(cleaned)
-    for i, doc in enumerate(track(documents, description="scoring artifacts", total=len(documents))):
-        reference = clusters_by_doc.get(i)
-        ref_text = documents[reference].text if reference is not None and reference != i else None
-        doc.flags, doc.artifact_score = scorer.score(doc.text, reference=ref_text, skip=doc.boilerplate)
+    return ArtifactScorer(min_score=config.min_score, seed=config.language_seed).fit(cleaned)
+
+
+def score_artifacts(
+    documents: Sequence[Document],
+    scorer,
+    indices: Sequence[int],
+    references: dict[int, int],
+    track: Track = no_progress,
+) -> None:
+    """Stage 9: flags and artifact score for ``documents[indices]``, each against its
+    cluster's canonical copy (``references``: doc -> canonical) or alone."""
+    for i in track(indices, description="scoring artifacts", total=len(indices)):
+        doc = documents[i]
+        reference = documents[references[i]].text if i in references else None
+        doc.flags, doc.artifact_score = scorer.score(doc.text, reference=reference, skip=doc.boilerplate)
 
 
 def scan_documents(
@@ -148,17 +159,15 @@ def scan_documents(
         for doc, text in track(zip(documents, cleaned), description="extracting terms", total=len(documents))
     ]
     pairs, matrix = find_pairs(documents, term_lists, config)
+    if config.score:
+        # The canonical copy is the one that scores cleanest alone; then every
+        # other copy is scored again, against it.
+        scorer = fit_scorer(cleaned, config)
+        score_artifacts(documents, scorer, range(len(documents)), {}, track)
     clusters = build_clusters(documents, pairs, matrix)
     if config.score:
-        # The canonical copy depends on the scores, and the scores of the other
-        # copies on the canonical: score every document alone first, choose, then
-        # rescore the non-canonical copies against it.
-        score_artifacts(documents, cleaned, {}, track)
-        for cluster in clusters:
-            cluster.canonical = choose_canonical(documents, cluster.members)
-        reference = {m: c.canonical for c in clusters for m in c.members}
-        score_artifacts(documents, cleaned, reference, track)
-        clusters = build_clusters(documents, pairs, matrix)
+        copies = {m: c.canonical for c in clusters for m in c.members if m != c.canonical}
+        score_artifacts(documents, scorer, list(copies), copies, track)
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
 
 

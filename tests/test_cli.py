@@ -134,10 +134,17 @@ def test_table_is_printed_without_progress_when_piped(seeds_dir):
     assert "\x1b[" not in result.output
 
 
-def test_every_command_has_help_with_examples():
-    result = runner.invoke(app, ["scan", "--help"])
+@pytest.mark.parametrize("command", ["scan", "check"])
+def test_every_command_has_help_with_examples(command):
+    result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Examples" in result.output and "--json" in result.output
+
+
+def test_readme_documents_every_command():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for command in ("dedupe scan", "dedupe check"):
+        assert command in readme
 
 
 def test_readme_documents_every_scan_option():
@@ -146,3 +153,40 @@ def test_readme_documents_every_scan_option():
     options = {word.rstrip(",.") for word in help_text.split() if word.startswith("--") and len(word) > 3}
     missing = sorted(o for o in options if o not in readme and o != "--help")
     assert not missing, f"README lacks {missing}"
+
+
+def test_check_flags_spans_in_context_and_writes_json(tmp_path):
+    doc = tmp_path / "copy.txt"
+    doc.write_text(
+        "The council voted on Tuesday to close the old bridge.\n\n"
+        "Engineers said the the structure was no longer safe for heavy traffic.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "check.json"
+    result = runner.invoke(app, ["check", str(doc), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "duplicated" in result.output and "copy.txt" in result.output
+    report = json.loads(out.read_text())
+    flags = report["documents"][0]["flags"]
+    text = doc.read_text(encoding="utf-8")
+    assert any(f["kind"] == "duplicated" for f in flags)
+    assert all(text[f["start"] : f["end"]] == f["text"] for f in flags)
+
+
+def test_check_min_score_filters_flags(tmp_path):
+    doc = tmp_path / "copy.txt"
+    doc.write_text("Engineers said the the structure was no longer safe.\n", encoding="utf-8")
+    loose = runner.invoke(app, ["check", str(doc), "--min-score", "0.1", "--json", str(tmp_path / "a.json")])
+    strict = runner.invoke(app, ["check", str(doc), "--min-score", "1.0", "--json", str(tmp_path / "b.json")])
+    assert loose.exit_code == strict.exit_code == 0
+    n_loose = len(json.loads((tmp_path / "a.json").read_text())["documents"][0]["flags"])
+    n_strict = len(json.loads((tmp_path / "b.json").read_text())["documents"][0]["flags"])
+    assert n_loose >= 1 and n_strict <= n_loose
+
+
+def test_check_against_a_missing_reference_is_one_line_error(tmp_path):
+    doc = tmp_path / "copy.txt"
+    doc.write_text("A short story about a bridge.\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(doc), "--against", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert "nope.txt" in result.output and "Traceback" not in result.output

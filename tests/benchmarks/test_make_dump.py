@@ -36,10 +36,16 @@ def jaccard(a: str, b: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    """One n=200 dump in files format; its cache stays in the test's temp tree."""
+def cache(tmp_path_factory):
+    """One cache for the module: the pool's near-duplicate pass is the slow part of a cold build."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory, cache):
+    """One n=200 dump in files format."""
     root = tmp_path_factory.mktemp("dump")
-    params = make_dump.build_dump(n=200, seed=3, out=root / "out", cache_dir=root / "cache", log=lambda _: None)
+    params = make_dump.build_dump(n=200, seed=3, out=root / "out", cache_dir=cache, log=lambda _: None)
     labels = json.loads((root / "out" / "labels.json").read_text())
     texts = {p.stem: p.read_text() for p in (root / "out" / "docs").glob("*.txt")}
     return params, labels, texts, root
@@ -86,8 +92,7 @@ def test_machine_translated_story_keeps_all_versions_in_one_cluster(tiny):
 
 
 @needs_corpora
-def test_same_seed_gives_the_same_jsonl_dump(tmp_path):
-    cache = tmp_path / "cache"
+def test_same_seed_gives_the_same_jsonl_dump(tmp_path, cache):
     for name in ("a", "b"):
         make_dump.build_dump(n=120, seed=5, out=tmp_path / name, fmt="jsonl", cache_dir=cache,
                              max_roundtrip=0, log=lambda _: None)
@@ -98,8 +103,8 @@ def test_same_seed_gives_the_same_jsonl_dump(tmp_path):
 
 
 @needs_corpora
-def test_synthetic_filler_is_a_different_story_from_every_pool_article(tmp_path):
-    pool, _ = make_dump.load_pool(CORPORA, tmp_path)
+def test_synthetic_filler_is_a_different_story_from_every_pool_article(cache):
+    pool, _ = make_dump.load_pool(CORPORA, cache)
     small = pool[:1500]
     filler = make_dump.Filler(small, np.random.default_rng(0), batch=200)
     made = [next(filler) for _ in range(30)]

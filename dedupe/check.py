@@ -1,0 +1,58 @@
+"""Score single documents for machine-translation artifacts, optionally against a reference.
+
+The library side of ``dedupe check``: no grouping, just the artifact scorer on
+the given texts (and the reference, which the scorer's corpus model also
+learns from).
+
+>>> from dedupe.types import Document
+>>> docs = [Document("a.txt", "The minister said said that talks will resume.")]
+>>> check_documents(docs)[0].flags[0].kind
+'duplicated'
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from dedupe.config import ScanConfig
+from dedupe.errors import BadInputError
+from dedupe.pipeline import Track, fit_scorer, mark_boilerplate, no_progress, read, score_artifacts
+from dedupe.types import BadFile, Document
+
+
+def check_documents(
+    documents: list[Document],
+    *,
+    reference: Document | None = None,
+    config: ScanConfig | None = None,
+    track: Track = no_progress,
+) -> list[Document]:
+    """Fill ``flags`` and ``artifact_score`` of ``documents`` (and return them)."""
+    config = config or ScanConfig()
+    every = documents + ([reference] if reference is not None else [])
+    cleaned = mark_boilerplate(every, config)
+    scorer = fit_scorer(cleaned, config)
+    references = {i: len(documents) for i in range(len(documents))} if reference is not None else {}
+    score_artifacts(every, scorer, range(len(documents)), references, track)
+    return documents
+
+
+def check(
+    paths: Sequence[str | os.PathLike],
+    *,
+    against: str | os.PathLike | None = None,
+    config: ScanConfig | None = None,
+    track: Track = no_progress,
+) -> tuple[list[Document], list[BadFile]]:
+    """Read and score ``paths``; ``against`` names one reference document."""
+    config = config or ScanConfig()
+    reference = None
+    if against is not None:
+        refs, ref_errors = read([against], config)
+        if ref_errors:
+            raise BadInputError(ref_errors[0].path, ref_errors[0].error)
+        if len(refs) != 1:
+            raise BadInputError(str(against), f"holds {len(refs)} documents; the reference must be exactly one")
+        reference = refs[0]
+    documents, errors = read(paths, config, track)
+    return check_documents(documents, reference=reference, config=config, track=track), errors
