@@ -234,7 +234,9 @@ def run_mqm(corpora: Path) -> dict:
         canon = min(members, key=lambda r: (alone[r["id"]][1], -len(r["text"])))
         line_words = [[set(w.lower() for w in _WORDS.findall(line)) for line in r["text"].split("\n")] for r in members]
         for n, r in enumerate(members):
-            flags = alone[r["id"]][0] if r is canon else scorer.score(r["text"], reference=canon["text"])[0]
+            others = [o["text"] for o in members if o is not r]
+            reference = None if r is canon else canon["text"]
+            flags = scorer.score(r["text"], reference=reference, others=others)[0]
             _score_mqm(ours, r, [(f.start, f.end) for f in flags])
             _score_mqm(base, r, _baseline_flags(r["text"], n, line_words))
     out = {}

@@ -56,11 +56,12 @@ def misspelling(text: str, rng: random.Random) -> tuple[str, int, int] | None:
 
 def dropped(text: str, rng: random.Random) -> tuple[str, int, int] | None:
     """Drop the word after a determiner or preposition ("the order of [X] ,")."""
-    spots = list(re.finditer(r"\b(the|a|an|of|in|to|for|with)( )([A-Za-z]+)( ?)([,.;:]|of|in|and|to)", text))
+    # the dropped word is a whole word, followed by punctuation or by a whole grammar word
+    spots = list(re.finditer(r"\b(the|a|an|of|in|to|for|with) ([A-Za-z]+)(?:([,.;:])(?=\s|$)| (of|in|and|to)\b)", text))
     if not spots:
         return None
     m = rng.choice(spots)
-    after = m.group(5)
+    after = m.group(3) or m.group(4)
     # MT often keeps the space where the word was ("of ,"); sometimes not ("of,")
     gap = " " if after[0].isalpha() or rng.random() < 0.5 else ""
     return _replace(text, m.start(), m.end(), m.group(1) + gap + after)

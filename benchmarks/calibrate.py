@@ -36,9 +36,8 @@ from corpora import corpora_dir, iter_corpus, wmt_stories  # noqa: E402
 
 from dedupe.config import ScanConfig, VerifyConfig  # noqa: E402
 from dedupe.lsh import candidate_pairs  # noqa: E402
-from dedupe.pipeline import detect_languages, mark_boilerplate  # noqa: E402
-from dedupe.shingles import extract_terms, shingles  # noqa: E402
-from dedupe.sign import Signer  # noqa: E402
+from dedupe.engines.local import default_workers  # noqa: E402
+from dedupe.pipeline import analyse, fit_boilerplate  # noqa: E402
 from dedupe.types import Document  # noqa: E402
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity  # noqa: E402
 
@@ -106,13 +105,10 @@ def main() -> None:
         sys.exit("skipped: ../shared/corpora is absent (set DEDUPE_CORPORA)")
     config = ScanConfig(score=False)
     docs, labels, kinds = build(args.seed, args.stories)
-    cleaned = mark_boilerplate(docs, config)
-    detect_languages(docs, cleaned, config)
-    terms = [extract_terms(t, d.language) for d, t in zip(docs, cleaned)]
-    sets = [shingles(t) for t in terms]
-    sigs = Signer().sign_many(sets)
+    model = fit_boilerplate((d.text for d in docs), config)
+    features, sigs = analyse(docs, model, config, workers=default_workers())
     cand = candidate_pairs(sigs, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
-    matrix = TermWeights().fit(terms).transform(terms)
+    matrix = TermWeights().fit(features).transform(features)
     sims = pair_similarity(matrix, cand)
     labels_arr = np.array(labels, dtype=object)
     langs = np.array([d.language or "" for d in docs], dtype=object)

@@ -194,19 +194,49 @@ def load_pool(corpora: Path, cache_dir: Path) -> tuple[list[Original], dict]:
     return pool, dict(stats)
 
 
+def gram_hashes(tokens: np.ndarray, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise rolling hash of token-id k-grams, and whether each k-gram avoids a ``-1`` separator.
+
+    >>> h, ok = gram_hashes(np.array([[1, 2, 3, 4, 5, -1, 7]]))
+    >>> ok.tolist()
+    [[True, False, False]]
+    """
+    t = tokens.astype(np.uint64)
+    width = tokens.shape[1] - k + 1
+    h = np.zeros((tokens.shape[0], width), dtype=np.uint64)
+    ok = np.ones((tokens.shape[0], width), dtype=bool)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * np.uint64(1_000_003) + t[:, j : j + width] + np.uint64(1)
+            ok &= tokens[:, j : j + width] >= 0
+    return h, ok
+
+
+def postings(stream: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (5-gram hash, document) pairs of a ``-1``-separated token stream, sorted by hash."""
+    h, ok = gram_hashes(stream[None, :])
+    doc = (np.cumsum(stream == -1) - (stream == -1))[: h.shape[1]][ok[0]]
+    h = h[0][ok[0]].view(np.int64)
+    order = np.lexsort((doc, h))
+    h, doc = h[order], doc[order]
+    new = np.r_[True, (h[1:] != h[:-1]) | (doc[1:] != doc[:-1])]
+    return h[new], doc[new]
+
+
 def near_duplicate_drops(pool: list[Original], max_df: int = 30) -> set[str]:
     """Ids of pool articles that repeat a longer pool article (see ``load_pool``).
 
     Candidate pairs come from shared 5-grams seen in at most ``max_df`` articles: boilerplate-like
-    5-grams ("said in a statement") would pair everything and prove nothing. Pairs are counted
-    with numpy sorts because a dict of pairs takes ~10 s on the 15k-article pool.
+    5-grams ("said in a statement") would pair everything and prove nothing. Everything is numpy
+    sorts because sets and a dict of pairs take ~15 s on the 14k-article pool.
     """
-    sets = [np.fromiter(shingle_set(o.body), dtype=np.uint64) for o in pool]
-    size = np.array([len(x) for x in sets])
-    h = np.concatenate(sets)
-    d = np.repeat(np.arange(len(pool)), size)
-    order = np.argsort(h, kind="stable")
-    h, d = h[order], d[order]
+    vocab: dict[str, int] = {}
+    stream: list[int] = []
+    for o in pool:
+        stream.extend(vocab.setdefault(w, len(vocab)) for w in word_ids(o.body))
+        stream.append(-1)
+    h, d = postings(np.array(stream, dtype=np.int64))
+    size = np.bincount(d, minlength=len(pool))
     first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
     df = np.diff(np.r_[first, len(h)])
     ok = np.repeat((df >= 2) & (df <= max_df), df)
@@ -416,7 +446,8 @@ def tracking_line(rng: random.Random, site: dict) -> str:
     """A per-page line that no two copies share (ids, query strings)."""
     token = "%016x" % rng.getrandbits(64)
     if site["tracking"] == "utm":
-        return f"Read more: https://{site['domain']}/news/{token[:8]}?utm_source=feed&utm_medium=rss&utm_campaign={token[8:]}"
+        query = f"utm_source=feed&utm_medium=rss&utm_campaign={token[8:]}"
+        return f"Read more: https://{site['domain']}/news/{token[:8]}?{query}"
     if site["tracking"] == "storyid":
         return f"Story ID: {token.upper()} / feed {rng.randint(100, 999)}"
     return f"[img src=https://px.{site['domain']}/t.gif?id={token}]"
@@ -437,13 +468,13 @@ def syndicate(rng: random.Random, orig: Original, site: dict, *, related: list[s
         ops.append("move-paragraph")
     day = f"{rng.choice(_MONTHS)} {rng.randint(1, 28)}"
     paras[0] = f"{rng.choice(_CITIES)}, {day} ({site['name'].replace('The ', '')}) - {paras[0]}"
-    top = [site["name"], site["nav"], *site["header"][: rng.randint(1, 3)],
-           other_headline(rng, orig, site), f"Published {day}, {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d} GMT"]
-    bottom = [tracking_line(rng, site), "Related stories:", *related, *site["footer"]]
+    stamp = f"Published {day}, {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d} GMT"
+    top = [site["name"], site["nav"], *site["header"][: rng.randint(1, 3)], other_headline(rng, orig, site), stamp]
+    bottom = ["Related stories:", *related, *site["footer"]]
     if rng.random() < 0.5:
-        bottom.insert(0, bottom.pop(0))
+        bottom.insert(0, tracking_line(rng, site))
     else:
-        paras.insert(rng.randrange(1, len(paras) + 1), bottom.pop(0))
+        paras.insert(rng.randrange(1, len(paras) + 1), tracking_line(rng, site))
         ops.append("tracking-inline")
     return "\n\n".join(top + paras + bottom), f"site={site['domain']};" + ",".join(ops)
 
@@ -628,29 +659,12 @@ class Filler:
 
     def _index_pool(self, s: np.ndarray, n_docs: int, max_df: int = 20) -> None:
         """Sorted (5-gram hash, article) arrays of the pool, rarer 5-grams only (see class doc)."""
-        doc = np.cumsum(s == -1) - (s == -1)
-        h, ok = self._grams(s[None, :])
-        h, ok = h[0], ok[0]
-        d = doc[: len(h)][ok]
-        h = h[ok]
-        pairs = np.unique(np.stack([h.view(np.int64), d]), axis=1)
-        hu, cnt = np.unique(pairs[0], return_counts=True)
-        rare = np.isin(pairs[0], hu[cnt <= max_df])
-        self.pool_hash, self.pool_doc = pairs[0][rare], pairs[1][rare]
+        h, d = postings(s)
+        first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+        df = np.diff(np.r_[first, len(h)])
+        rare = np.repeat(df <= max_df, df)
+        self.pool_hash, self.pool_doc = h[rare], d[rare]
         self.n_docs = n_docs
-
-    @staticmethod
-    def _grams(tokens: np.ndarray, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
-        """Row-wise rolling hash of token-id k-grams and whether the k-gram stays inside one document."""
-        t = tokens.astype(np.uint64)
-        width = tokens.shape[1] - k + 1
-        h = np.zeros((tokens.shape[0], width), dtype=np.uint64)
-        ok = np.ones((tokens.shape[0], width), dtype=bool)
-        with np.errstate(over="ignore"):
-            for j in range(k):
-                h = h * np.uint64(1_000_003) + t[:, j : j + width] + np.uint64(1)
-                ok &= tokens[:, j : j + width] >= 0
-        return h, ok
 
     def __iter__(self) -> "Filler":
         return self
@@ -696,7 +710,7 @@ class Filler:
 
     def _distinct(self, toks: np.ndarray, length: np.ndarray) -> np.ndarray:
         """True for generated rows whose largest share of 5-grams from one pool article is small."""
-        h, _ = self._grams(toks)
+        h, _ = gram_hashes(toks)
         valid = np.arange(h.shape[1])[None, :] < (length[:, None] - 4)
         row = np.broadcast_to(np.arange(h.shape[0])[:, None], h.shape)[valid]
         hv = h[valid].view(np.int64)
@@ -721,7 +735,7 @@ def plan_dump(n: int, rng: random.Random, pool: list[Original], mt_groups: list[
     """Decide every document (kind, story, what it is made from) before writing any text.
 
     Spec tuples: ``("original"|"singleton", orig)``, ``("distractor", orig, partner, names)``,
-    ``("syndicated"|"rewrite", orig, copy_no)``, ``("roundtrip", orig, pivot, reprint_no)``,
+    ``("syndicated"|"rewrite", orig)``, ``("roundtrip", orig, pivot, reprint_no)``,
     ``("mt", story, row)``, ``("filler", k)``. Shuffled so copies are not neighbours.
     """
     plan = Plan()
@@ -752,15 +766,13 @@ def plan_dump(n: int, rng: random.Random, pool: list[Original], mt_groups: list[
     pivots = list(ROUNDTRIP_PIVOTS)
     for k in range(n_rt):
         j = k % max(n_translations, 1)
-        specs.append(("roundtrip", stories[j % n_stories], pivots[(j // n_stories + j) % len(pivots)], k // max(n_translations, 1)))
+        pivot = pivots[(j // n_stories + j) % len(pivots)]
+        specs.append(("roundtrip", stories[j % n_stories], pivot, k // max(n_translations, 1)))
     copy_kinds = ["syndicated"] * n_syn + ["rewrite"] * n_rew
     rng.shuffle(copy_kinds)
-    uncovered = list(range(min(n_rt, n_stories), n_stories))  # stories without a round trip still need a copy
-    per_story = Counter()
+    uncovered = list(range(min(n_rt, n_stories), n_stories))  # stories with no round trip need a copy
     for k, kind in enumerate(copy_kinds):
-        s = uncovered[k] if k < len(uncovered) else rng.randrange(n_stories)
-        per_story[s] += 1
-        specs.append((kind, stories[s], per_story[s]))
+        specs.append((kind, stories[uncovered[k] if k < len(uncovered) else rng.randrange(n_stories)]))
 
     room = n - len(specs)
     budget = min(round(mix.distractor * n), room)
@@ -773,7 +785,8 @@ def plan_dump(n: int, rng: random.Random, pool: list[Original], mt_groups: list[
     specs += [("filler", k) for k in range(n - len(specs))]
     rng.shuffle(specs)
     plan.specs = specs
-    plan.notes.update(clustered_stories=n_stories, apertium_translations=n_translations, pool_unused=len(rest) - len(taken) - len(singles))
+    plan.notes.update(clustered_stories=n_stories, apertium_translations=n_translations,
+                      pool_unused=len(rest) - len(taken) - len(singles))
     return plan
 
 
@@ -795,7 +808,8 @@ class Writer:
             (self.out / "docs" / f"{doc_id}.txt").write_text(text + "\n", encoding="utf-8")
         else:
             self.docs.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
-        self.labels.write(("," if self.count else "") + f"\n{json.dumps(doc_id)}: {json.dumps(label, ensure_ascii=False)}")
+        entry = f"\n{json.dumps(doc_id)}: {json.dumps(label, ensure_ascii=False)}"
+        self.labels.write(("," if self.count else "") + entry)
         self.count += 1
 
     def close(self, params: dict) -> None:
@@ -827,7 +841,8 @@ def build_dump(*, n: int, seed: int, out: str | os.PathLike, fmt: str = "files",
         raise ConfigError(f"out={str(out)!r} is not empty; pass a new or empty folder")
     out.mkdir(parents=True, exist_ok=True)
     corpora = find_corpora(corpora)
-    cache = Path(cache_dir) if cache_dir else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dedupe-bench"
+    user_cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dedupe-bench"
+    cache = Path(cache_dir) if cache_dir else user_cache
     workers = workers or os.cpu_count() or 1
     timings, t0 = {}, time.perf_counter()
 
@@ -930,7 +945,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, required=True, help="number of documents (10000, 100000, 1000000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True, help="new or empty output folder")
-    ap.add_argument("--format", choices=["files", "jsonl"], default="files", help="files: docs/<id>.txt; jsonl: docs.jsonl")
+    ap.add_argument("--format", choices=["files", "jsonl"], default="files",
+                    help="files: OUT/docs/<id>.txt; jsonl: OUT/docs.jsonl")
     ap.add_argument("--corpora", help="folder with the corpora (default: ../shared/corpora beside the repo)")
     ap.add_argument("--cache-dir", help="Apertium and pool cache (default: ~/.cache/dedupe-bench)")
     ap.add_argument("--max-roundtrip", type=int, default=3000,

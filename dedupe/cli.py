@@ -21,6 +21,7 @@ from dedupe.config import (
     VerifyConfig,
 )
 from dedupe.check import check as check_paths
+from dedupe.engines.local import check_workers, default_workers
 from dedupe.errors import DedupeError
 from dedupe.pipeline import scan as run_scan
 from dedupe.progress import progress_tracker
@@ -85,6 +86,7 @@ def scan(
     margin: float = typer.Option(2.0, help="How far a weak pair must stand out over its neighbours."),
     neighbours: int = typer.Option(5, help="Neighbours that set a document's background similarity."),
     min_score: float = typer.Option(0.5, help="Keep artifact flags scoring at least this (0-1)."),
+    workers: int = typer.Option(default_workers(), help="Worker processes for the per-document stages."),
     top_flags: int = typer.Option(2, help="Flags shown per document in the table."),
 ) -> None:
     """Group the copies of each story in PATHS and report the clusters.
@@ -116,7 +118,7 @@ def scan(
         raise _fail(str(exc), 2) from None
     with progress_tracker(err, quiet=quiet) as track:
         try:
-            result = run_scan(paths, config, track=track)
+            result = run_scan(paths, config, workers=check_workers(workers), track=track)
         except DedupeError as exc:
             raise _fail(str(exc), 1) from None
     if quiet:

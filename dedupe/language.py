@@ -1,17 +1,35 @@
-"""Detect a document's language with langdetect, deterministically.
+"""Detect a document's language: a fast function-word vote, then langdetect.
 
-langdetect samples n-grams at random; its module-level ``detect`` reads a
-global seed. We create one detector per call and give it our own seed, so
+langdetect costs ~5 ms a document whatever its length, which would be most
+of a scan's time on a news dump. Most documents settle it in their first
+words: running text is about 40% function words ("the", "of", "de", "la"...),
+and which language's function words those are is rarely in doubt. So a
+document whose function words vote clearly for one language gets it at once;
+every other document (short, mixed, a script without such words) goes to
+langdetect, which samples n-grams at random: we give each call its own seed so
 results are reproducible without touching langdetect's global state.
+``tests/test_language.py`` measures that the vote agrees with langdetect.
 """
 from __future__ import annotations
 
+from collections import Counter
+from functools import lru_cache
+
+import regex
 from langdetect import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+from wordfreq import top_n_list
 
 # Detection on a few thousand characters is as good as on the whole article
 # and keeps the cost flat for long documents.
 _SAMPLE_CHARS = 3000
+# Languages voted on: those langdetect knows and wordfreq has word lists for,
+# written with spaces between words.
+_VOTING = ("en", "es", "fr", "de", "it", "pt", "nl", "sv", "da", "nb", "fi", "pl", "cs", "sk", "sl",
+           "ro", "hu", "tr", "id", "lt", "lv", "ru", "uk", "bg", "mk", "el", "ca", "vi")
+_FUNCTION_WORDS = 40
+_MIN_WORDS = 30
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
 
 _factory: DetectorFactory | None = None
 
@@ -27,12 +45,47 @@ def _get_factory() -> DetectorFactory:
     return _factory
 
 
-def detect_language(text: str, *, seed: int = 0) -> str | None:
-    """ISO 639-1 code of ``text``'s language, or ``None`` when it has no letters.
+@lru_cache(maxsize=1)
+def _function_words() -> dict[str, tuple[str, ...]]:
+    """word -> the languages among whose most frequent words it is."""
+    owners: dict[str, list[str]] = {}
+    for lang in _VOTING:
+        for word in top_n_list(lang, _FUNCTION_WORDS):
+            owners.setdefault(word, []).append(lang)
+    return {w: tuple(langs) for w, langs in owners.items()}
 
-    >>> detect_language("The talks ended this morning in the capital.")
+
+def vote_language(text: str) -> str | None:
+    """The language whose function words clearly dominate ``text``, else ``None``.
+
+    Clearly: at least 30 words, a fifth of them function words of the winner,
+    and the winner at least twice as frequent as the runner-up.
+
+    >>> vote_language("The council said that it would vote on the plan at the end of the month, and " * 3)
     'en'
+    >>> vote_language("Kim Jong Un") is None
+    True
     """
+    words = _WORD.findall(text[:_SAMPLE_CHARS].lower())
+    if len(words) < _MIN_WORDS:
+        return None
+    owners = _function_words()
+    votes: Counter[str] = Counter()
+    for word in words:
+        for lang in owners.get(word, ()):
+            votes[lang] += 1
+    ranked = votes.most_common(2)
+    if not ranked:
+        return None
+    best, count = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if count >= 0.2 * len(words) and count >= 2 * runner_up:
+        return best
+    return None
+
+
+def langdetect_language(text: str, *, seed: int = 0) -> str | None:
+    """langdetect's answer for ``text`` with a private seed, or ``None`` without letters."""
     sample = text[:_SAMPLE_CHARS]
     if not any(ch.isalpha() for ch in sample):
         return None
@@ -43,3 +96,12 @@ def detect_language(text: str, *, seed: int = 0) -> str | None:
         return detector.detect().split("-")[0]
     except LangDetectException:
         return None
+
+
+def detect_language(text: str, *, seed: int = 0) -> str | None:
+    """ISO 639-1 code of ``text``'s language, or ``None`` when it has no letters.
+
+    >>> detect_language("The talks ended this morning in the capital.")
+    'en'
+    """
+    return vote_language(text) or langdetect_language(text, seed=seed)

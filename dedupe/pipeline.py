@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import TypeVar
 
 import numpy as np
@@ -28,16 +30,22 @@ from dedupe.boilerplate import Boilerplate, strip
 from dedupe.canonical import choose_canonical
 from dedupe.cluster import connected_components
 from dedupe.config import ScanConfig
+from dedupe.engines.local import map_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language
 from dedupe.lsh import candidate_pairs
-from dedupe.shingles import Term, extract_terms, shingles
+from dedupe.shingles import Features, featurize
 from dedupe.sign import Signer
-from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult
+from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity
 
 T = TypeVar("T")
 Track = Callable[..., Iterable]
+# Documents per unit of work sent to a worker: large enough that sending the
+# texts costs little next to analysing them.
+CHUNK = 256
+# Below this many documents, starting worker processes costs more than it saves.
+_PARALLEL_MIN_DOCS = 2000
 
 
 def no_progress(items: Iterable[T], *, description: str = "", total: int | None = None) -> Iterable[T]:
@@ -56,32 +64,83 @@ def read(paths: Sequence[str | os.PathLike], config: ScanConfig, track: Track = 
     return documents, errors
 
 
+def fit_boilerplate(texts: Iterable[str], config: ScanConfig) -> Boilerplate:
+    """Stage 2a: learn the corpus's repeated site lines."""
+    cfg = config.boilerplate
+    return Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior).fit(texts)
+
+
 def mark_boilerplate(documents: list[Document], config: ScanConfig) -> list[str]:
     """Stage 2: fill ``doc.boilerplate``; return each text with its boilerplate blanked."""
-    model = Boilerplate(min_docs=config.boilerplate.min_docs, use_prior=config.boilerplate.use_prior)
-    model.fit(d.text for d in documents)
-    cleaned = []
+    model = fit_boilerplate((d.text for d in documents), config)
     for doc in documents:
         doc.boilerplate = model.spans(doc.text)
-        cleaned.append(strip(doc.text, doc.boilerplate))
-    return cleaned
+    return [strip(d.text, d.boilerplate) for d in documents]
 
 
-def detect_languages(documents: list[Document], cleaned: Sequence[str], config: ScanConfig, track: Track = no_progress) -> None:
-    """Stage 3: fill ``doc.language`` from the text without boilerplate."""
-    for doc, text in track(zip(documents, cleaned), description="detecting language", total=len(documents)):
-        doc.language = detect_language(text, seed=config.language_seed)
+@dataclass(slots=True)
+class Analysis:
+    """What the per-document stages found in one document."""
+
+    boilerplate: list[Span]
+    language: str | None
+    features: Features
+
+
+@lru_cache(maxsize=4)
+def _signer(num_perm: int, seed: int) -> Signer:
+    return Signer(num_perm=num_perm, seed=seed)
+
+
+def analyse_chunk(texts: Sequence[str], *, model: Boilerplate, config: ScanConfig) -> tuple[list[Analysis], np.ndarray]:
+    """Stages 2-5 on a chunk of texts: boilerplate spans, language, terms and
+    shingles, MinHash signatures. A pure function, so any engine can run it."""
+    out = []
+    cfg = config.shingle
+    for text in texts:
+        spans = model.spans(text)
+        clean = strip(text, spans)
+        language = detect_language(clean, seed=config.language_seed)
+        features = featurize(clean, language, kind=cfg.kind, ngram=cfg.ngram, stem=cfg.stem, max_zipf=cfg.max_zipf)
+        out.append(Analysis(spans, language, features))
+    signatures = _signer(config.sign.num_perm, config.sign.seed).sign_many([a.features.shingles for a in out])
+    return out, signatures
+
+
+def analyse(
+    documents: list[Document],
+    model: Boilerplate,
+    config: ScanConfig,
+    *,
+    workers: int = 1,
+    track: Track = no_progress,
+) -> tuple[list[Features], np.ndarray]:
+    """Run :func:`analyse_chunk` over all documents (in ``workers`` processes);
+    fills ``doc.boilerplate`` and ``doc.language``; returns features and signatures."""
+    if len(documents) < _PARALLEL_MIN_DOCS:
+        workers = 1
+    chunks = [[d.text for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
+    results = map_chunks(partial(analyse_chunk, model=model, config=config), chunks, workers=workers)
+    features: list[Features] = []
+    signatures = []
+    for analyses, sigs in track(results, description="analysing", total=len(chunks)):
+        for analysis in analyses:
+            doc = documents[len(features)]
+            doc.boilerplate = analysis.boilerplate
+            doc.language = analysis.language
+            features.append(analysis.features)
+        signatures.append(sigs)
+    empty = np.empty((0, config.sign.num_perm), dtype=np.uint32)
+    return features, np.concatenate(signatures) if signatures else empty
 
 
 def find_pairs(
-    documents: Sequence[Document], term_lists: Sequence[list[Term]], config: ScanConfig
-) -> tuple[list[Pair], TermWeights]:
-    """Stages 5-7: sign, band, verify. Returns the verified pairs and the fitted weights."""
-    sets = [shingles(t, kind=config.shingle.kind, ngram=config.shingle.ngram, max_zipf=config.shingle.max_zipf) for t in term_lists]
-    signatures = Signer(num_perm=config.sign.num_perm, seed=config.sign.seed).sign_many(sets)
+    documents: Sequence[Document], features: Sequence[Features], signatures: np.ndarray, config: ScanConfig
+) -> tuple[list[Pair], "np.ndarray"]:
+    """Stages 6-7: band, verify. Returns the verified pairs and the term matrix."""
     candidates = candidate_pairs(signatures, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
-    weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(term_lists)
-    matrix = weights.transform(term_lists)
+    weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features)
+    matrix = weights.transform(features)
     similarity = pair_similarity(matrix, candidates)
     languages = np.array([d.language or "" for d in documents], dtype=object)
     cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
@@ -146,23 +205,25 @@ def scan_documents(
     config: ScanConfig | None = None,
     *,
     errors: Sequence[BadFile] = (),
+    workers: int = 1,
     track: Track = no_progress,
 ) -> ScanResult:
-    """Group already-read documents into clusters of copies (the library entry point)."""
+    """Group already-read documents into clusters of copies (the library entry point).
+
+    ``workers`` processes run the per-document stages; the result does not
+    depend on it.
+    """
     config = config or ScanConfig()
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
-    cleaned = mark_boilerplate(documents, config)
-    detect_languages(documents, cleaned, config, track)
-    term_lists = [
-        extract_terms(text, doc.language, stem=config.shingle.stem)
-        for doc, text in track(zip(documents, cleaned), description="extracting terms", total=len(documents))
-    ]
-    pairs, matrix = find_pairs(documents, term_lists, config)
+    model = fit_boilerplate((d.text for d in documents), config)
+    features, signatures = analyse(documents, model, config, workers=workers, track=track)
+    pairs, matrix = find_pairs(documents, features, signatures, config)
+    del features, signatures
     if config.score:
         # The canonical copy is the one that scores cleanest alone; then every
         # other copy is scored again, against it.
-        scorer = fit_scorer(cleaned, config)
+        scorer = fit_scorer((strip(d.text, d.boilerplate) for d in documents), config)
         score_artifacts(documents, scorer, range(len(documents)), {}, track)
     clusters = build_clusters(documents, pairs, matrix)
     if config.score:
@@ -171,11 +232,17 @@ def scan_documents(
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
 
 
-def scan(paths: Sequence[str | os.PathLike], config: ScanConfig | None = None, *, track: Track = no_progress) -> ScanResult:
+def scan(
+    paths: Sequence[str | os.PathLike],
+    config: ScanConfig | None = None,
+    *,
+    workers: int = 1,
+    track: Track = no_progress,
+) -> ScanResult:
     """Read ``paths`` and group the copies of each story.
 
     >>> result = scan(["seeds"], ScanConfig(score=False))  # doctest: +SKIP
     """
     config = config or ScanConfig()
     documents, errors = read(paths, config, track)
-    return scan_documents(documents, config, errors=errors, track=track)
+    return scan_documents(documents, config, errors=errors, workers=workers, track=track)

@@ -45,10 +45,25 @@ NUMBER_ZIPF = 3.0
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One word occurrence: its matching ``key`` and background Zipf frequency."""
+    """One word occurrence: its matching ``key``, the key's 32-bit ``hash`` and its
+    background Zipf frequency."""
 
     key: str
     zipf: float
+    hash: int
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What grouping keeps of one document, in compact arrays.
+
+    ``shingles``: distinct shingle hashes to sign; ``terms``: distinct term
+    hashes and ``zipfs`` their background frequencies, for verification.
+    """
+
+    shingles: np.ndarray
+    terms: np.ndarray
+    zipfs: np.ndarray
 
 
 @lru_cache(maxsize=None)
@@ -72,11 +87,12 @@ def zipf(word: str, language: str) -> float:
 def _term(word: str, language: str, stem: int) -> Term | None:
     if word[0].isdigit():
         digits = re.sub(r"\D", "", word)
-        return Term("#" + digits, NUMBER_ZIPF) if len(digits) > 1 else None
+        return Term("#" + digits, NUMBER_ZIPF, hash_key("#" + digits)) if len(digits) > 1 else None
     ascii_word = anyascii(word).lower().replace("'", "")
     if not ascii_word or not ascii_word[0].isalpha():
         return None
-    return Term(ascii_word[:stem], zipf(word, language))
+    key = ascii_word[:stem]
+    return Term(key, zipf(word, language), hash_key(key))
 
 
 def extract_terms(text: str, language: str | None, *, stem: int = 6) -> list[Term]:
@@ -85,12 +101,8 @@ def extract_terms(text: str, language: str | None, *, stem: int = 6) -> list[Ter
     if stem < 3:
         raise ConfigError(f"stem={stem} is too short to keep words apart; use 3 or more (default 6)")
     lang = language if language in _WORDFREQ_LANGS else "en"
-    out = []
-    for word in _WORD.findall(normalise(text)):
-        term = _term(word, lang, stem)
-        if term is not None:
-            out.append(term)
-    return out
+    terms = [_term(word, lang, stem) for word in _WORD.findall(normalise(text))]
+    return [t for t in terms if t is not None]
 
 
 @lru_cache(maxsize=1 << 20)
@@ -111,7 +123,33 @@ def shingles(
         raise ConfigError(f"shingle kind {kind!r} is unknown; use 'salient' or 'word'")
     if ngram < 1:
         raise ConfigError(f"ngram={ngram} must be 1 or more")
-    keys = [t.key for t in terms if kind == "word" or t.zipf < max_zipf]
-    if ngram > 1:
-        keys = [" ".join(keys[i : i + ngram]) for i in range(len(keys) - ngram + 1)]
-    return np.unique(np.fromiter((hash_key(k) for k in keys), dtype=np.uint64, count=len(keys)))
+    chosen = [t for t in terms if kind == "word" or t.zipf < max_zipf]
+    if ngram == 1:
+        hashes = [t.hash for t in chosen]
+    else:
+        hashes = [hash_key(" ".join(t.key for t in chosen[i : i + ngram])) for i in range(len(chosen) - ngram + 1)]
+    return np.unique(np.array(hashes, dtype=np.uint64))
+
+
+def featurize(
+    text: str,
+    language: str | None,
+    *,
+    kind: str = "salient",
+    ngram: int = 1,
+    stem: int = 6,
+    max_zipf: float = 5.0,
+) -> Features:
+    """Everything grouping needs from one (boilerplate-free) text.
+
+    >>> f = featurize("Putin met Kim in Pyongyang; Putin left.", "en")
+    >>> len(f.terms) == len(set(f.terms.tolist())), len(f.shingles)
+    (True, 3)
+    """
+    terms = extract_terms(text, language, stem=stem)
+    distinct = {t.hash: t.zipf for t in terms}
+    return Features(
+        shingles=shingles(terms, kind=kind, ngram=ngram, max_zipf=max_zipf),
+        terms=np.fromiter(distinct.keys(), dtype=np.uint32, count=len(distinct)),
+        zipfs=np.fromiter(distinct.values(), dtype=np.float32, count=len(distinct)),
+    )

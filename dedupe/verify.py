@@ -17,12 +17,12 @@ corpus of ``benchmarks/calibrate.py`` this beat ``1 + log tf`` weighting.
 Terms are hashed into ``n_features`` columns (the hashing trick, as in
 scikit-learn's ``HashingVectorizer``) so the vocabulary is never held.
 
->>> from dedupe.shingles import extract_terms
->>> docs = ["Putin and Kim met in Pyongyang for a summit.",
-...         "Kim and Putin held a summit in Pyongyang.",
-...         "Putin spoke to Kim by phone about Kursk."]
->>> weights = TermWeights().fit([extract_terms(d, "en") for d in docs])
->>> X = weights.transform([extract_terms(d, "en") for d in docs])
+>>> from dedupe.shingles import featurize
+>>> docs = [featurize(d, "en") for d in ["Putin and Kim met in Pyongyang for a summit.",
+...                                       "Kim and Putin held a summit in Pyongyang.",
+...                                       "Putin spoke to Kim by phone about Kursk."]]
+>>> weights = TermWeights().fit(docs)
+>>> X = weights.transform(docs)
 >>> sims = pair_similarity(X, np.array([[0, 1], [0, 2]]))
 >>> bool(sims[0] > sims[1])
 True
@@ -36,11 +36,14 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from dedupe.errors import ConfigError
-from dedupe.shingles import Term, hash_key
+from dedupe.shingles import Features
 
 
 class TermWeights:
-    """Fit document frequencies on a corpus, then turn term lists into unit vectors."""
+    """Fit document frequencies on a corpus, then turn documents into unit vectors.
+
+    Takes :class:`dedupe.shingles.Features` (their ``terms`` and ``zipfs``).
+    """
 
     def __init__(self, *, n_features: int = 1 << 22, zipf_ceiling: float = 7.0):
         if n_features < 1024:
@@ -52,31 +55,30 @@ class TermWeights:
         self._df = np.zeros(n_features, dtype=np.int32)
         self._n_docs = 0
 
-    def _row(self, terms: Sequence[Term]) -> tuple[np.ndarray, np.ndarray]:
-        zipf = {t.key: t.zipf for t in terms if t.zipf < self.zipf_ceiling}
-        cols = np.fromiter((hash_key(k) % self.n_features for k in zipf), dtype=np.int64, count=len(zipf))
-        vals = self.zipf_ceiling - np.fromiter(zipf.values(), dtype=np.float64, count=len(zipf))
-        return cols, vals
+    def _row(self, features: Features) -> tuple[np.ndarray, np.ndarray]:
+        keep = features.zipfs < self.zipf_ceiling
+        cols = features.terms[keep].astype(np.int64) % self.n_features
+        return cols, self.zipf_ceiling - features.zipfs[keep].astype(np.float64)
 
-    def partial_fit(self, term_lists: Iterable[Sequence[Term]]) -> "TermWeights":
+    def partial_fit(self, documents: Iterable[Features]) -> "TermWeights":
         """Add documents to the frequency counts (call repeatedly to stream)."""
-        for terms in term_lists:
-            cols, _ = self._row(terms)
+        for features in documents:
+            cols, _ = self._row(features)
             self._df[np.unique(cols)] += 1
             self._n_docs += 1
         return self
 
-    def fit(self, term_lists: Iterable[Sequence[Term]]) -> "TermWeights":
+    def fit(self, documents: Iterable[Features]) -> "TermWeights":
         self._df[:] = 0
         self._n_docs = 0
-        return self.partial_fit(term_lists)
+        return self.partial_fit(documents)
 
-    def transform(self, term_lists: Iterable[Sequence[Term]]) -> sp.csr_matrix:
+    def transform(self, documents: Iterable[Features]) -> sp.csr_matrix:
         """L2-normalised rows of weighted terms, one per document."""
         idf = np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0
         indptr, indices, data = [0], [], []
-        for terms in term_lists:
-            cols, vals = self._row(terms)
+        for features in documents:
+            cols, vals = self._row(features)
             indices.append(cols)
             data.append(vals * idf[cols])
             indptr.append(indptr[-1] + len(cols))

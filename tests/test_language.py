@@ -53,3 +53,22 @@ def test_global_state_is_untouched():
     assert langdetect.DetectorFactory.seed == class_seed
     assert langdetect.detector_factory._factory is shared_factory
     assert random.getstate() == py_random
+
+
+@pytest.mark.corpora
+def test_function_word_vote_agrees_with_langdetect_on_real_news(corpora):
+    """The fast path must give langdetect's answer wherever it decides."""
+    import itertools
+
+    from corpora import iter_corpus
+    from dedupe.language import langdetect_language, vote_language
+
+    records = itertools.islice(iter_corpus("wmt-news-mt-2021-2022"), 0, 33000, 20)
+    decided = agreed = 0
+    for record in records:
+        vote = vote_language(record["text"])
+        if vote is not None:
+            decided += 1
+            agreed += vote == langdetect_language(record["text"])
+    assert decided >= 300
+    assert agreed / decided >= 0.99

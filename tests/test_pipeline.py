@@ -136,3 +136,27 @@ def test_results_do_not_depend_on_input_order(corpora):
     backward = groups(scan_documents([Document(d.id, d.text) for d in reversed(docs)], ScanConfig(score=False)))
     assert forward == backward
     assert len(forward) >= 10
+
+
+def test_worker_processes_give_identical_results(corpora, monkeypatch):
+    import dedupe.pipeline
+
+    monkeypatch.setattr(dedupe.pipeline, "_PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(dedupe.pipeline, "CHUNK", 16)
+    rng = random.Random(11)
+    articles = same_actor_articles(corpora, 15, rng)
+    docs = []
+    for i, article in enumerate(articles):
+        docs.append((f"orig-{i}", article["text"]))
+        docs.extend((f"{k}-{i}", t) for k, t in make_copies(article, rng)[1:])
+
+    def run(workers):
+        result = scan_documents([Document(i, t) for i, t in docs], ScanConfig(score=False), workers=workers)
+        return (
+            [(d.language, d.boilerplate) for d in result.documents],
+            [(c.members, c.canonical, [(p.a, p.b, p.similarity) for p in c.pairs]) for c in result.clusters],
+        )
+
+    single, double = run(1), run(2)
+    assert single == double
+    assert len(single[1]) >= 10

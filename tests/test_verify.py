@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from dedupe.errors import ConfigError
-from dedupe.shingles import extract_terms, hash_key
+from dedupe.shingles import featurize, hash_key
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity
 
 STORY = (
@@ -27,7 +27,7 @@ SMALL = 1 << 16
 
 
 def terms_of(texts):
-    return [extract_terms(t, "en") for t in texts]
+    return [featurize(t, "en") for t in texts]
 
 
 def similarities(weights: TermWeights, texts, pairs) -> np.ndarray:

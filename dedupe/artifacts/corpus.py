@@ -31,6 +31,8 @@ class CorpusStats:
     doc_freq: Counter = field(default_factory=Counter)
     capitalised: Counter = field(default_factory=Counter)
     lowercase: Counter = field(default_factory=Counter)
+    #: (previous word, word) pairs where the word is capitalised mid-sentence ("prime", "minister")
+    capitalised_after: Counter = field(default_factory=Counter)
     docs: int = 0
 
     def add(self, sentence_tokens: list[list[Token]]) -> None:
@@ -46,6 +48,7 @@ class CorpusStats:
                 first = t.text[0]
                 if first.isupper() and not t.text.isupper():
                     self.capitalised[t.lower] += 1
+                    self.capitalised_after[toks[i - 1].lower, t.lower] += 1
                 elif first.islower():
                     self.lowercase[t.lower] += 1
         self.doc_freq.update(seen)
@@ -81,5 +84,6 @@ class CorpusView:
         self.doc_freq = _SummedCounts(base.doc_freq, extra.doc_freq)
         self.capitalised = _SummedCounts(base.capitalised, extra.capitalised)
         self.lowercase = _SummedCounts(base.lowercase, extra.lowercase)
+        self.capitalised_after = _SummedCounts(base.capitalised_after, extra.capitalised_after)
 
     is_name_or_term = CorpusStats.is_name_or_term

@@ -11,12 +11,13 @@ _DET = r"(?:the|a|an)"
 # A determiner or "of" cannot end a clause; a space before a comma means a token
 # between them was lost (MT placeholders for names are the usual case).
 _DROPPED = [
-    (re.compile(r"\b[\w’']+ +[,;:](?= |$)|\b[\w’']+ +\.(?=\s|$)", re.M), 0.85, "space before the punctuation: a word was dropped"),
+    (re.compile(r"\b[\w’']+ +[,;:](?=[\s\"”’']|$)|\b[\w’']+ +\.(?=[\s\"”’']|$)", re.M), 0.85,
+     "space before the punctuation: a word was dropped"),
     (re.compile(r"\b(?:the|an|a|of|its|their|our|your)(?![.’']\w)(?=[,;:.!?)])"), 0.85,
      "a determiner or 'of' right before punctuation: the word it introduces is missing"),
     (re.compile(r"\b(?:to|in|for|with|from|at|by)(?=[,;:])"), 0.6,
      "a preposition right before a comma: its object is missing"),
-    (re.compile(rf"\b{_DET} (?:of|the|a|an|and|or|but|to|is|are|was|were|has|have|had|would|which|with|from|by)\b(?![-’'])"),
+    (re.compile(rf"\b{_DET} (?:of|the|a|an|and|or|but|to|in|on|at|for|into|is|are|was|were|has|have|had|would|which|with|from|by)\b(?![-’'])"),
      0.75, "a determiner followed by a grammar word: the noun between them is missing"),
     (re.compile(r"[,;] *[,;.]|\( *\)|“ *”|\[ *\]"), 0.75, "empty punctuation: the words between were dropped"),
 ]

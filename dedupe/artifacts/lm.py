@@ -21,6 +21,11 @@ from .text import Token, make_flag
 
 #: Expected count under independence from which an unseen pair is flagged.
 MIN_EXPECTED = 20.0
+#: A pair seen at most this share of its expected count elsewhere is still improbable
+#: (typos elsewhere in a large corpus make a few "of and" or "the in" of their own).
+MAX_SEEN_SHARE = 0.02
+#: Uses of the reversed pair ("the biggest" for "biggest the") from which a swap is flagged.
+MIN_SWAPPED = 3
 #: Weight (in tokens) of the wordfreq background in each word's probability.
 BACKGROUND_WEIGHT = 2000.0
 
@@ -74,7 +79,7 @@ class BigramModel:
 
 def find_improbable(sentences: Sequence[Sequence[Token]], text: str, model: BigramModel,
                     own: Counter | None = None, *, min_expected: float = MIN_EXPECTED) -> list[Flag]:
-    """Flag adjacent word pairs the corpus never shows elsewhere although it expects them often.
+    """Flag adjacent word pairs the corpus (almost) never shows elsewhere although it expects them often.
 
     ``own`` holds this document's bigram counts when the document was part of the
     fit, so that its own occurrence does not count as evidence for itself.
@@ -92,11 +97,18 @@ def find_improbable(sentences: Sequence[Sequence[Token]], text: str, model: Bigr
             if not (x.text.islower() or x is s[0]) or not y.text.islower():
                 continue  # names make legitimately unseen pairs
             seen = model.bigrams[x.lower, y.lower] - (own[x.lower, y.lower] if own else 0)
-            if seen > 0:
+            if text[x.end:y.start].strip():
                 continue
             e = model.expected(x.lower, y.lower)
-            if e >= min_expected and text[x.end:y.start].strip() == "":
-                flags.append(make_flag(text, x.start, y.end, "improbable", 1 - math.exp(-e / 4),
-                                       f"'{x.text} {y.text}' never occurs elsewhere in the corpus, "
+            if e >= min_expected and seen <= MAX_SEEN_SHARE * e:
+                flags.append(make_flag(text, x.start, y.end, "improbable", 1 - math.exp(-(e - seen) / 4),
+                                       f"'{x.text} {y.text}' occurs {seen} times elsewhere in the corpus, "
                                        f"though its words' frequencies predict it {e:.0f} times"))
+                continue
+            # a word-order error: the corpus writes these two words the other way round
+            swapped = model.bigrams[y.lower, x.lower] - (own[y.lower, x.lower] if own else 0)
+            if swapped >= MIN_SWAPPED and seen <= MAX_SEEN_SHARE * swapped:
+                flags.append(make_flag(text, x.start, y.end, "improbable", 1 - math.exp(-swapped / 3),
+                                       f"the corpus writes '{y.text.lower()} {x.text.lower()}' {swapped} times, "
+                                       f"'{x.text} {y.text}' {seen} times elsewhere: the order looks swapped"))
     return flags

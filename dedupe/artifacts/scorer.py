@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from dedupe.errors import ConfigError
 from dedupe.types import Flag, Span
 
-from .align import find_divergent
+from .align import content_stems, find_divergent
+from .consensus import MIN_VOTERS, Copy, find_consensus, votes
 from .casing import find_capitalisation
 from .corpus import CorpusStats, CorpusView
 from .debris import find_debris
 from .foreign import find_untranslated
 from .grammar import find_dropped, find_duplicated
-from .lm import BigramModel, find_improbable
+from .lm import MIN_EXPECTED, BigramModel, find_improbable
 from .text import Token, sentences, words
 from .words import find_glued, find_misspellings
 
@@ -38,7 +39,7 @@ class ArtifactScorer:
     """
 
     def __init__(self, *, min_score: float = 0.5, seed: int = 0, kinds: Sequence[str] = KINDS,
-                 min_expected: float = 20.0):
+                 min_expected: float = MIN_EXPECTED):
         if not isinstance(min_score, (int, float)) or not 0.0 <= min_score <= 1.0:
             raise ConfigError(f"min_score={min_score!r} is outside [0, 1]; flag scores are in [0, 1], try 0.5")
         if not isinstance(seed, int) or seed < 0:
@@ -54,6 +55,18 @@ class ArtifactScorer:
         self._stats = CorpusStats()
         self._model = BigramModel()
         self._fitted: set[int] = set()
+        self._copies: dict[int, Copy] = {}
+
+    def _copy(self, text: str) -> Copy:
+        # every member of a cluster is scored against the same others: prepare each once
+        key = hash(text)
+        copy = self._copies.get(key)
+        if copy is None:
+            if len(self._copies) >= 256:
+                self._copies.clear()
+            spans = sentences(text)
+            copy = self._copies[key] = Copy(text, spans, [words(text, s, e) for s, e in spans])
+        return copy
 
     def fit(self, texts: Iterable[str]) -> ArtifactScorer:
         """Count the corpus: name evidence, capitalisation and the bigram model. Returns self."""
@@ -66,12 +79,17 @@ class ArtifactScorer:
             self._fitted.add(hash(text))
         return self
 
-    def score(self, text: str, *, reference: str | None = None,
-              skip: Sequence[Span] = ()) -> tuple[list[Flag], float]:
+    def score(self, text: str, *, reference: str | None = None, skip: Sequence[Span] = (),
+              others: Sequence[str] = ()) -> tuple[list[Flag], float]:
         """Flags on ``text`` (none inside ``skip`` spans) and the document's artifact_score.
 
         ``reference`` is the canonical copy's text; it enables [divergent] and [name].
+        ``others`` are the texts of the cluster's other copies (the reference may be
+        among them): with MIN_VOTERS or more, their consensus wording adds [divergent]
+        flags (see :mod:`dedupe.artifacts.consensus`).
         """
+        if isinstance(others, str):
+            raise ConfigError("others= takes a list of the other copies' texts, not one string; wrap it: others=[text]")
         spans = sentences(text)
         sents = [words(text, s, e) for s, e in spans]
         tokens = [t for s in sents for t in s]
@@ -98,12 +116,16 @@ class ArtifactScorer:
         if "untranslated" in on:
             flags += find_untranslated(text, [(s, e, t) for (s, e), t in zip(spans, sents)], seed=self.seed)
         if "capitalisation" in on:
-            flags += find_capitalisation(tokens, text, stats)
+            flags += find_capitalisation(tokens, text, stats, self._model.bigrams)
         if "improbable" in on:
             flags += find_improbable(sents, text, self._model, own, min_expected=self.min_expected)
         if reference is not None and on & {"divergent", "name"}:
             flags += [f for f in find_divergent(text, spans, reference, sentences(reference), self._model)
                       if f.kind in on]
+        copies = [c for c in dict.fromkeys([reference, *others]) if c is not None and c != text]
+        if "divergent" in on and len(copies) >= MIN_VOTERS:
+            stems = [content_stems(text[s:e]) for s, e in spans]
+            flags += find_consensus(text, sents, votes(stems, [self._copy(c) for c in copies]))
         kept = _resolve(flags, skip, self.min_score)
         return kept, 1000.0 * sum(f.score for f in kept) / max(len(text), 1)
 
