@@ -13,6 +13,7 @@ from rich.console import Console
 
 from dedupe.config import (
     BoilerplateConfig,
+    ClusterConfig,
     LSHConfig,
     ReadConfig,
     ScanConfig,
@@ -85,6 +86,7 @@ def scan(
     low_threshold: float = typer.Option(0.15, help="Lowest similarity of a pair that stands out by --margin."),
     margin: float = typer.Option(2.0, help="How far a weak pair must stand out over its neighbours."),
     neighbours: int = typer.Option(5, help="Neighbours that set a document's background similarity."),
+    min_support: float = typer.Option(0.5, help="Share of cross pairs that must be copies to merge two clusters."),
     min_score: float = typer.Option(0.5, help="Keep artifact flags scoring at least this (0-1)."),
     workers: int = typer.Option(default_workers(), help="Worker processes for the per-document stages."),
     top_flags: int = typer.Option(2, help="Flags shown per document in the table."),
@@ -111,6 +113,7 @@ def scan(
                 margin=margin,
                 neighbours=neighbours,
             ),
+            cluster=ClusterConfig(min_support=min_support),
             score=not no_score,
             min_score=min_score,
         )

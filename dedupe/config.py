@@ -123,6 +123,17 @@ class VerifyConfig:
 
 
 @dataclass(frozen=True)
+class ClusterConfig:
+    """A verified pair merges two clusters only if ``min_support`` of their cross
+    pairs are verified too (0: plain connected components)."""
+
+    min_support: float = 0.5
+
+    def __post_init__(self):
+        _check_range("min_support", self.min_support, 0.0, 1.0, 0.5)
+
+
+@dataclass(frozen=True)
 class ScanConfig:
     """Every setting of a scan. ``from_flat`` builds one from CLI-style names."""
 
@@ -132,6 +143,7 @@ class ScanConfig:
     sign: SignConfig = field(default_factory=SignConfig)
     lsh: LSHConfig = field(default_factory=LSHConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
     language_seed: int = 0
     score: bool = True
     min_score: float = 0.5

@@ -28,7 +28,7 @@ _SAMPLE_CHARS = 3000
 _VOTING = ("en", "es", "fr", "de", "it", "pt", "nl", "sv", "da", "nb", "fi", "pl", "cs", "sk", "sl",
            "ro", "hu", "tr", "id", "lt", "lv", "ru", "uk", "bg", "mk", "el", "ca", "vi")
 _FUNCTION_WORDS = 40
-_MIN_WORDS = 30
+_MIN_WORDS = 12
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
 
 _factory: DetectorFactory | None = None
@@ -58,7 +58,7 @@ def _function_words() -> dict[str, tuple[str, ...]]:
 def vote_language(text: str) -> str | None:
     """The language whose function words clearly dominate ``text``, else ``None``.
 
-    Clearly: at least 30 words, a fifth of them function words of the winner,
+    Clearly: at least 12 words, a fifth of them function words of the winner,
     and the winner at least twice as frequent as the runner-up.
 
     >>> vote_language("The council said that it would vote on the plan at the end of the month, and " * 3)

@@ -28,7 +28,7 @@ import numpy as np
 
 from dedupe.boilerplate import Boilerplate, strip
 from dedupe.canonical import choose_canonical
-from dedupe.cluster import connected_components
+from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
 from dedupe.engines.local import map_chunks
 from dedupe.io.readers import read_paths
@@ -158,11 +158,13 @@ def find_pairs(
     return pairs, matrix
 
 
-def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix) -> list[Cluster]:
-    """Stages 8 and 10: connected components, canonical copy, similarity to it."""
+def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig) -> list[Cluster]:
+    """Stages 8 and 10: supported merges into clusters, canonical copy, similarity to it."""
     edges = np.array([[p.a, p.b] for p in pairs], dtype=np.int64).reshape(-1, 2)
+    similarity = np.array([p.similarity for p in pairs])
+    groups = cluster_pairs(len(documents), edges, similarity, min_support=config.cluster.min_support)
     clusters = []
-    for cid, members in enumerate(connected_components(len(documents), edges), start=1):
+    for cid, members in enumerate(groups, start=1):
         canonical = choose_canonical(documents, members)
         member_set = set(members)
         sims = pair_similarity(matrix, np.array([[m, canonical] for m in members]))
@@ -171,7 +173,7 @@ def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix) -> 
                 id=cid,
                 members=members,
                 canonical=canonical,
-                pairs=[p for p in pairs if p.a in member_set],
+                pairs=[p for p in pairs if p.a in member_set and p.b in member_set],
                 similarity={m: (1.0 if m == canonical else float(s)) for m, s in zip(members, sims)},
             )
         )
@@ -225,7 +227,7 @@ def scan_documents(
         # other copy is scored again, against it.
         scorer = fit_scorer((strip(d.text, d.boilerplate) for d in documents), config)
         score_artifacts(documents, scorer, range(len(documents)), {}, track)
-    clusters = build_clusters(documents, pairs, matrix)
+    clusters = build_clusters(documents, pairs, matrix, config)
     if config.score:
         copies = {m: c.canonical for c in clusters for m in c.members if m != c.canonical}
         score_artifacts(documents, scorer, list(copies), copies, track)

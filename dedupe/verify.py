@@ -39,6 +39,7 @@ from dedupe.errors import ConfigError
 from dedupe.shingles import Features
 
 
+
 class TermWeights:
     """Fit document frequencies on a corpus, then turn documents into unit vectors.
 
@@ -75,7 +76,7 @@ class TermWeights:
 
     def transform(self, documents: Iterable[Features]) -> sp.csr_matrix:
         """L2-normalised rows of weighted terms, one per document."""
-        idf = np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0
+        idf = (np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0)
         indptr, indices, data = [0], [], []
         for features in documents:
             cols, vals = self._row(features)

@@ -35,9 +35,8 @@ def find_capitalisation(tokens: Sequence[Token], text: str, stats: CorpusStats,
     ['zorvia']
     """
     flags = []
-    prev = None
-    for t in tokens:
-        p, prev = prev, t
+    for i, t in enumerate(tokens):
+        p = tokens[i - 1] if i else None
         if len(t.text) < 3 or not t.text.islower() or t.lower in FUNCTION_WORDS:
             continue
         name = t.text[0].upper() + t.text[1:]
@@ -50,6 +49,9 @@ def find_capitalisation(tokens: Sequence[Token], text: str, stats: CorpusStats,
             continue
         if p is None or pairs is None or p.end < t.start - 1:
             continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if zipf(t.lower) >= COMMON_ZIPF and not (nxt and nxt.text[0].isupper()):
+            continue  # "the Russian president said": a title is capitalised only before a name
         key = (p.lower, t.lower)
         cap = stats.capitalised_after[key]
         if cap >= MIN_CAPITALISED and pairs[key] - cap - 1 <= MAX_LOWER_SHARE * cap:

@@ -24,8 +24,6 @@ MIN_EXPECTED = 20.0
 #: A pair seen at most this share of its expected count elsewhere is still improbable
 #: (typos elsewhere in a large corpus make a few "of and" or "the in" of their own).
 MAX_SEEN_SHARE = 0.02
-#: Uses of the reversed pair ("the biggest" for "biggest the") from which a swap is flagged.
-MIN_SWAPPED = 3
 #: Weight (in tokens) of the wordfreq background in each word's probability.
 BACKGROUND_WEIGHT = 2000.0
 
@@ -104,11 +102,5 @@ def find_improbable(sentences: Sequence[Sequence[Token]], text: str, model: Bigr
                 flags.append(make_flag(text, x.start, y.end, "improbable", 1 - math.exp(-(e - seen) / 4),
                                        f"'{x.text} {y.text}' occurs {seen} times elsewhere in the corpus, "
                                        f"though its words' frequencies predict it {e:.0f} times"))
-                continue
-            # a word-order error: the corpus writes these two words the other way round
-            swapped = model.bigrams[y.lower, x.lower] - (own[y.lower, x.lower] if own else 0)
-            if swapped >= MIN_SWAPPED and seen <= MAX_SEEN_SHARE * swapped:
-                flags.append(make_flag(text, x.start, y.end, "improbable", 1 - math.exp(-swapped / 3),
-                                       f"the corpus writes '{y.text.lower()} {x.text.lower()}' {swapped} times, "
-                                       f"'{x.text} {y.text}' {seen} times elsewhere: the order looks swapped"))
+
     return flags

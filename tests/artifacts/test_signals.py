@@ -100,3 +100,32 @@ def test_alignment_is_monotone_and_diff_flags_rarer_words_and_names():
     assert kinds == [("divergent", "salutation"), ("name", "who"), ("name", "40")]
     same = "The council praised the welcome of the guests."
     assert diff_sentence(same, 0, len(same), same, 0, len(same)) == []
+
+
+def test_name_flag_needs_a_name_rendered_as_words_not_a_paraphrase():
+    d = "Officials said the two countries will hold talks and Tuesday ended calm."
+    r = "Officials said Brazil and Chile will hold talks on Tuesday, which ended calm."
+    assert [f for f in diff_sentence(d, 0, len(d), r, 0, len(r)) if f.kind == "name"] == []
+    d2 = "The mayor met hope at the port."
+    r2 = "The mayor met Osei at the port."
+    assert [(f.kind, f.text) for f in diff_sentence(d2, 0, len(d2), r2, 0, len(r2))] == [("name", "hope")]
+
+
+def test_capitalisation_of_a_common_word_inside_a_name_uses_its_neighbour():
+    stats, lm = CorpusStats(), BigramModel()
+    for s in ("then the Harbour Board Chair met the press", "we read a Harbour Board Report on the fish",
+              "and the Harbour Board Chair said no to it", "the board met"):
+        stats.add([words(s)])
+        lm.add([words(s)])
+    t = "the Harbour board Chair agreed"
+    stats.add([words(t)])
+    lm.add([words(t)])
+    # only before a name or title is the common word part of the name
+    assert [f.start for f in find_capitalisation(words(t), t, stats, lm.bigrams)] == [t.index("board")]
+    plain = "and the Harbour board agreed"
+    assert find_capitalisation(words(plain), plain, stats, lm.bigrams) == []
+
+
+def test_dropped_before_a_closing_quote_and_determiner_before_preposition():
+    t = 'He said "we need more of ," and the in July vote passed.'
+    assert _texts(find_dropped(t)) == ["of ,", "the in"]
