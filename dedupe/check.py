@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dedupe.config import ScanConfig
 from dedupe.errors import BadInputError
 from dedupe.pipeline import Track, fit_scorer, mark_boilerplate, no_progress, read, score_artifacts
-from dedupe.types import BadFile, Document
+from dedupe.types import BadFile, Cluster, Document
 
 
 def check_documents(
@@ -30,10 +30,13 @@ def check_documents(
     """Fill ``flags`` and ``artifact_score`` of ``documents`` (and return them)."""
     config = config or ScanConfig()
     every = documents + ([reference] if reference is not None else [])
-    cleaned = mark_boilerplate(every, config)
-    scorer = fit_scorer(cleaned, config)
-    references = {i: len(documents) for i in range(len(documents))} if reference is not None else {}
-    score_artifacts(every, scorer, range(len(documents)), references, track)
+    mark_boilerplate(every, config)
+    scorer = fit_scorer((d.text for d in every), config)
+    clusters = []
+    if reference is not None:
+        # The reference as the canonical copy of one cluster with each document.
+        clusters = [Cluster(id=i, members=[i, len(documents)], canonical=len(documents)) for i in range(len(documents))]
+    score_artifacts(every, scorer, range(len(documents)), clusters, track)
     return documents
 
 

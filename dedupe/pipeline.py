@@ -180,26 +180,34 @@ def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, con
     return clusters
 
 
-def fit_scorer(cleaned: Iterable[str], config: ScanConfig):
-    """The artifact scorer fitted on the corpus (its language model and name evidence)."""
+def fit_scorer(texts: Iterable[str], config: ScanConfig):
+    """The artifact scorer fitted on the corpus (its language model and name
+    evidence). Fit on the texts as read, the same ones it will score: it
+    recognises a scored text by its content, to leave it out of its own evidence."""
     from dedupe.artifacts import ArtifactScorer
 
-    return ArtifactScorer(min_score=config.min_score, seed=config.language_seed).fit(cleaned)
+    return ArtifactScorer(min_score=config.min_score, seed=config.language_seed).fit(texts)
 
 
 def score_artifacts(
     documents: Sequence[Document],
     scorer,
     indices: Sequence[int],
-    references: dict[int, int],
+    clusters: Sequence[Cluster] = (),
     track: Track = no_progress,
 ) -> None:
-    """Stage 9: flags and artifact score for ``documents[indices]``, each against its
-    cluster's canonical copy (``references``: doc -> canonical) or alone."""
+    """Stage 9: flags and artifact score for ``documents[indices]``; a member of
+    one of ``clusters`` is scored against its canonical copy and the other copies."""
+    cluster_of = {m: c for c in clusters for m in c.members}
     for i in track(indices, description="scoring artifacts", total=len(indices)):
         doc = documents[i]
-        reference = documents[references[i]].text if i in references else None
-        doc.flags, doc.artifact_score = scorer.score(doc.text, reference=reference, skip=doc.boilerplate)
+        cluster = cluster_of.get(i)
+        reference = None
+        others: list[str] = []
+        if cluster is not None:
+            reference = documents[cluster.canonical].text if cluster.canonical != i else None
+            others = [documents[m].text for m in cluster.members if m != i]
+        doc.flags, doc.artifact_score = scorer.score(doc.text, reference=reference, skip=doc.boilerplate, others=others)
 
 
 def scan_documents(
@@ -225,12 +233,12 @@ def scan_documents(
     if config.score:
         # The canonical copy is the one that scores cleanest alone; then every
         # other copy is scored again, against it.
-        scorer = fit_scorer((strip(d.text, d.boilerplate) for d in documents), config)
-        score_artifacts(documents, scorer, range(len(documents)), {}, track)
+        scorer = fit_scorer((d.text for d in documents), config)
+        score_artifacts(documents, scorer, range(len(documents)), track=track)
     clusters = build_clusters(documents, pairs, matrix, config)
     if config.score:
-        copies = {m: c.canonical for c in clusters for m in c.members if m != c.canonical}
-        score_artifacts(documents, scorer, list(copies), copies, track)
+        members = [m for c in clusters for m in c.members]
+        score_artifacts(documents, scorer, members, clusters, track)
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
 
 
