@@ -37,7 +37,7 @@ from corpora import corpora_dir, iter_corpus, wmt_stories  # noqa: E402
 from dedupe.config import ScanConfig, VerifyConfig  # noqa: E402
 from dedupe.lsh import candidate_pairs  # noqa: E402
 from dedupe.engines.local import default_workers  # noqa: E402
-from dedupe.pipeline import analyse, fit_boilerplate  # noqa: E402
+from dedupe.pipeline import analyse, fit_boilerplate, sign  # noqa: E402
 from dedupe.types import Document  # noqa: E402
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity  # noqa: E402
 
@@ -106,7 +106,8 @@ def main() -> None:
     config = ScanConfig(score=False)
     docs, labels, kinds = build(args.seed, args.stories)
     model = fit_boilerplate((d.text for d in docs), config)
-    features, sigs = analyse(docs, model, config, workers=default_workers())
+    features = analyse(docs, model, config, workers=default_workers())
+    sigs = sign(features, config)
     cand = candidate_pairs(sigs, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
     matrix = TermWeights().fit(features).transform(features)
     sims = pair_similarity(matrix, cand)

@@ -78,6 +78,7 @@ def scan(
     max_zipf: float = typer.Option(5.0, help="Words more frequent than this Zipf value are not salient."),
     num_perm: int = typer.Option(128, help="MinHash permutations."),
     seed: int = typer.Option(1, help="MinHash seed."),
+    max_df: float = typer.Option(0.03, help="Leave out shingles found in more than this share of documents."),
     bands: int = typer.Option(64, help="LSH bands."),
     rows: int = typer.Option(2, help="LSH rows per band."),
     window: int = typer.Option(64, help="Pairs per document inside one huge LSH bucket."),
@@ -104,7 +105,7 @@ def scan(
             read=ReadConfig(text_field=text_field, id_field=id_field, max_bytes=max_bytes),
             boilerplate=BoilerplateConfig(min_docs=min_docs, use_prior=not no_prior),
             shingle=ShingleConfig(kind=shingle, ngram=ngram, stem=stem, max_zipf=max_zipf),
-            sign=SignConfig(num_perm=num_perm, seed=seed),
+            sign=SignConfig(num_perm=num_perm, seed=seed, max_df=max_df),
             lsh=LSHConfig(bands=bands, rows=rows, window=window),
             verify=VerifyConfig(
                 threshold=threshold,

@@ -7,7 +7,7 @@ for the driver and flattens them into the report's ``params``.
 0.35
 >>> ScanConfig.from_flat({"num_perm": 64, "bands": 32})
 ... # doctest: +ELLIPSIS
-ScanConfig(read=..., sign=SignConfig(num_perm=64, seed=1), lsh=LSHConfig(bands=32, rows=2, window=64), ...)
+ScanConfig(read=..., sign=SignConfig(num_perm=64, seed=1, max_df=0.03, min_df_cut=50), lsh=LSHConfig(bands=32, rows=2, window=64), ...)
 """
 from __future__ import annotations
 
@@ -68,12 +68,20 @@ class ShingleConfig:
 
 @dataclass(frozen=True)
 class SignConfig:
+    """MinHash size and seed; shingles in more than ``max_df`` of the documents
+    (and more than ``min_df_cut`` documents) are left out of signatures."""
+
     num_perm: int = 128
     seed: int = 1
+    max_df: float = 0.03
+    min_df_cut: int = 50
 
     def __post_init__(self):
         if isinstance(self.num_perm, bool) or not isinstance(self.num_perm, int) or not 16 <= self.num_perm <= 1024:
             raise ConfigError(f"num_perm={self.num_perm} must be from 16 to 1024 (default 128)")
+        _check_range("max_df", self.max_df, 0.0, 1.0, 0.03)
+        if self.min_df_cut < 1:
+            raise ConfigError(f"min_df_cut={self.min_df_cut} must be 1 or more (default 50)")
 
 
 @dataclass(frozen=True)

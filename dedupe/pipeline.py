@@ -32,7 +32,7 @@ from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
 from dedupe.engines.local import map_chunks
 from dedupe.io.readers import read_paths
-from dedupe.language import detect_language
+from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_pairs
 from dedupe.shingles import Features, featurize
 from dedupe.sign import Signer
@@ -92,9 +92,9 @@ def _signer(num_perm: int, seed: int) -> Signer:
     return Signer(num_perm=num_perm, seed=seed)
 
 
-def analyse_chunk(texts: Sequence[str], *, model: Boilerplate, config: ScanConfig) -> tuple[list[Analysis], np.ndarray]:
-    """Stages 2-5 on a chunk of texts: boilerplate spans, language, terms and
-    shingles, MinHash signatures. A pure function, so any engine can run it."""
+def analyse_chunk(texts: Sequence[str], *, model: Boilerplate, config: ScanConfig) -> list[Analysis]:
+    """Stages 2-4 on a chunk of texts: boilerplate spans, language, terms and
+    shingles. A pure function, so any engine can run it."""
     out = []
     cfg = config.shingle
     for text in texts:
@@ -103,8 +103,7 @@ def analyse_chunk(texts: Sequence[str], *, model: Boilerplate, config: ScanConfi
         language = detect_language(clean, seed=config.language_seed)
         features = featurize(clean, language, kind=cfg.kind, ngram=cfg.ngram, stem=cfg.stem, max_zipf=cfg.max_zipf)
         out.append(Analysis(spans, language, features))
-    signatures = _signer(config.sign.num_perm, config.sign.seed).sign_many([a.features.shingles for a in out])
-    return out, signatures
+    return out
 
 
 def analyse(
@@ -114,24 +113,37 @@ def analyse(
     *,
     workers: int = 1,
     track: Track = no_progress,
-) -> tuple[list[Features], np.ndarray]:
+) -> list[Features]:
     """Run :func:`analyse_chunk` over all documents (in ``workers`` processes);
-    fills ``doc.boilerplate`` and ``doc.language``; returns features and signatures."""
+    fills ``doc.boilerplate`` and ``doc.language``; returns their features."""
     if len(documents) < _PARALLEL_MIN_DOCS:
         workers = 1
+    else:
+        warm_up()
     chunks = [[d.text for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
     results = map_chunks(partial(analyse_chunk, model=model, config=config), chunks, workers=workers)
     features: list[Features] = []
-    signatures = []
-    for analyses, sigs in track(results, description="analysing", total=len(chunks)):
+    for analyses in track(results, description="analysing", total=len(chunks)):
         for analysis in analyses:
             doc = documents[len(features)]
             doc.boilerplate = analysis.boilerplate
             doc.language = analysis.language
             features.append(analysis.features)
-        signatures.append(sigs)
-    empty = np.empty((0, config.sign.num_perm), dtype=np.uint32)
-    return features, np.concatenate(signatures) if signatures else empty
+    return features
+
+
+def sign(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
+    """Stage 5: MinHash signatures of the shingle sets, leaving out shingles found
+    in more than ``max_df`` of the corpus (at least ``min_df_cut`` documents):
+    "mln" or "shares" in a business feed tie thousands of unrelated documents
+    into candidates and tell nothing about which are copies."""
+    sets = [f.shingles for f in features]
+    cut = max(config.sign.max_df * len(sets), config.sign.min_df_cut)
+    values, counts = np.unique(np.concatenate(sets) if sets else np.empty(0, np.uint64), return_counts=True)
+    common = values[counts > cut]
+    if len(common):
+        sets = [s[~np.isin(s, common)] for s in sets]
+    return _signer(config.sign.num_perm, config.sign.seed).sign_many(sets)
 
 
 def find_pairs(
@@ -227,7 +239,8 @@ def scan_documents(
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
     model = fit_boilerplate((d.text for d in documents), config)
-    features, signatures = analyse(documents, model, config, workers=workers, track=track)
+    features = analyse(documents, model, config, workers=workers, track=track)
+    signatures = sign(features, config)
     pairs, matrix = find_pairs(documents, features, signatures, config)
     del features, signatures
     if config.score:
