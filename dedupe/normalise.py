@@ -28,14 +28,22 @@ _PUNCT = str.maketrans(
 _SPACE = re.compile(r"\s+")
 
 
+def fold(text: str) -> str:
+    """NFKC, typographic punctuation unified, case folded; white space kept as is.
+
+    >>> fold("“Liberation”\\u2014Day  ﬁx")
+    '"liberation"-day  fix'
+    """
+    return unicodedata.normalize("NFKC", text).translate(_PUNCT).casefold()
+
+
 def normalise(text: str) -> str:
-    """Fold ``text`` for hashing.
+    """Fold ``text`` for hashing, white space collapsed.
 
     >>> normalise("“Liberation”\\u2014Day  ﬁx")
     '"liberation"-day fix'
     """
-    folded = unicodedata.normalize("NFKC", text).translate(_PUNCT).casefold()
-    return _SPACE.sub(" ", folded).strip()
+    return _SPACE.sub(" ", fold(text)).strip()
 
 
 def normalise_with_offsets(text: str) -> tuple[str, np.ndarray]:

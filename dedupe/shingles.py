@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 
 import regex
 from dataclasses import dataclass
+from itertools import chain
+from typing import NamedTuple
 from functools import lru_cache
 
 import numpy as np
@@ -34,7 +37,7 @@ from anyascii import anyascii
 from wordfreq import available_languages, get_frequency_dict
 
 from dedupe.errors import ConfigError
-from dedupe.normalise import normalise
+from dedupe.normalise import fold
 
 # Letters with their combining marks, so Devanagari or Bengali words stay whole.
 _WORD = regex.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?|\p{L}[\p{L}\p{M}]*(?:['-]\p{L}[\p{L}\p{M}]*)*")
@@ -43,10 +46,9 @@ _WORDFREQ_LANGS = frozenset(available_languages())
 NUMBER_ZIPF = 3.0
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One word occurrence: its matching ``key``, the key's 32-bit ``hash`` and its
-    background Zipf frequency."""
+class Term(NamedTuple):
+    """One word occurrence: its matching ``key``, its background Zipf frequency
+    and the key's 32-bit ``hash``. (A tuple, so sets of terms hash in C.)"""
 
     key: str
     zipf: float
@@ -95,14 +97,74 @@ def _term(word: str, language: str, stem: int) -> Term | None:
     return Term(key, zipf(word, language), hash_key(key))
 
 
+class _Vocabulary:
+    """Raw token -> ids of its terms, for one language and stem length.
+
+    Tokens are split on white space (in C) and looked up in a dict; only a token
+    never seen before goes through the word pattern, word frequencies and
+    transliteration. Term hashes and frequencies sit in flat arrays, so a
+    document's features are numpy lookups by id.
+    """
+
+    # Tokens remembered before the tables are emptied: bounds memory on dumps
+    # full of distinct numbers.
+    MAX_TOKENS = 2_000_000
+
+    def __init__(self, language: str, stem: int):
+        self.language = language
+        self.stem = stem
+        self.clear()
+
+    def clear(self) -> None:
+        self.token_ids: dict[str, tuple[int, ...]] = {}
+        self.term_ids: dict[Term, int] = {}
+        self.terms: list[Term] = []
+        self.hashes = array("I")
+        self.zipfs = array("f")
+
+    def _learn(self, token: str) -> tuple[int, ...]:
+        ids = []
+        for word in _WORD.findall(token):
+            term = _term(word, self.language, self.stem)
+            if term is None:
+                continue
+            tid = self.term_ids.get(term)
+            if tid is None:
+                tid = self.term_ids[term] = len(self.terms)
+                self.terms.append(term)
+                self.hashes.append(term.hash)
+                self.zipfs.append(term.zipf)
+            ids.append(tid)
+        self.token_ids[token] = tuple(ids)
+        return self.token_ids[token]
+
+    def ids(self, text: str) -> np.ndarray:
+        """Term ids of ``text`` in reading order."""
+        if len(self.token_ids) > self.MAX_TOKENS:
+            self.clear()
+        tokens = fold(text).split()
+        found = list(map(self.token_ids.get, tokens))
+        if None in found:
+            found = [ids if ids is not None else self._learn(tok) for ids, tok in zip(found, tokens)]
+        return np.fromiter(chain.from_iterable(found), dtype=np.int64)
+
+
+@lru_cache(maxsize=None)
+def _vocabulary(language: str, stem: int) -> _Vocabulary:
+    return _Vocabulary(language, stem)
+
+
+def _checked_vocabulary(language: str | None, stem: int) -> _Vocabulary:
+    if stem < 3:
+        raise ConfigError(f"stem={stem} is too short to keep words apart; use 3 or more (default 6)")
+    return _vocabulary(language if language in _WORDFREQ_LANGS else "en", stem)
+
+
 def extract_terms(text: str, language: str | None, *, stem: int = 6) -> list[Term]:
     """Terms of ``text`` in reading order. ``language`` picks the wordfreq list
     (English when unknown or unsupported)."""
-    if stem < 3:
-        raise ConfigError(f"stem={stem} is too short to keep words apart; use 3 or more (default 6)")
-    lang = language if language in _WORDFREQ_LANGS else "en"
-    terms = [_term(word, lang, stem) for word in _WORD.findall(normalise(text))]
-    return [t for t in terms if t is not None]
+    vocabulary = _checked_vocabulary(language, stem)
+    return [vocabulary.terms[i] for i in vocabulary.ids(text).tolist()]
 
 
 @lru_cache(maxsize=1 << 20)
@@ -146,10 +208,18 @@ def featurize(
     >>> len(f.terms) == len(set(f.terms.tolist())), len(f.shingles)
     (True, 3)
     """
-    terms = extract_terms(text, language, stem=stem)
-    distinct = {t.hash: t.zipf for t in terms}
-    return Features(
-        shingles=shingles(terms, kind=kind, ngram=ngram, max_zipf=max_zipf),
-        terms=np.fromiter(distinct.keys(), dtype=np.uint32, count=len(distinct)),
-        zipfs=np.fromiter(distinct.values(), dtype=np.float32, count=len(distinct)),
-    )
+    vocabulary = _checked_vocabulary(language, stem)
+    ids = vocabulary.ids(text)
+    distinct = np.unique(ids)
+    all_hashes = np.frombuffer(vocabulary.hashes, dtype=np.uint32)
+    all_zipfs = np.frombuffer(vocabulary.zipfs, dtype=np.float32)
+    hashes, zipfs = all_hashes[distinct], all_zipfs[distinct]
+    if ngram == 1:
+        # Distinct terms are the unigram shingles already: no second pass.
+        chosen = hashes if kind == "word" else hashes[zipfs < max_zipf]
+        sets = np.unique(chosen.astype(np.uint64))
+    else:
+        sets = shingles([vocabulary.terms[i] for i in ids.tolist()], kind=kind, ngram=ngram, max_zipf=max_zipf)
+    # One key can carry two zipf values (two words with one stem): keep one row per hash.
+    hashes, first = np.unique(hashes, return_index=True)
+    return Features(shingles=sets, terms=hashes, zipfs=zipfs[first])
