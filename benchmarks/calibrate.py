@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpora import corpora_dir, iter_corpus, wmt_stories  # noqa: E402
 
-from dedupe.config import ScanConfig, VerifyConfig  # noqa: E402
+from dedupe.cluster import cluster_pairs  # noqa: E402
+from dedupe.config import ClusterConfig, ScanConfig, VerifyConfig  # noqa: E402
 from dedupe.lsh import candidate_pairs  # noqa: E402
 from dedupe.engines.local import default_workers  # noqa: E402
 from dedupe.pipeline import analyse, fit_boilerplate, sign  # noqa: E402
@@ -96,6 +97,19 @@ def build(seed: int, stories: int) -> tuple[list[Document], list[str], list[str]
     return docs, labels, kinds
 
 
+def cluster_pair_scores(groups: list[list[int]], labels: list[str]) -> tuple[float, float]:
+    """Pair precision and recall of ``groups`` against the story ``labels``."""
+    from collections import Counter
+
+    def pairs(n: int) -> int:
+        return n * (n - 1) // 2
+
+    found = sum(pairs(len(g)) for g in groups)
+    right = sum(pairs(c) for g in groups for c in Counter(labels[i] for i in g).values())
+    true = sum(pairs(c) for c in Counter(labels).values())
+    return right / max(1, found), right / max(1, true)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=7)
@@ -147,6 +161,15 @@ def main() -> None:
             p = tp / max(1, int((keep & mask).sum()))
             r = tp / max(1, total)
             print(f"  low {low:.2f} margin {margin:.1f} {name:<15} P {p:.3f} R {r:.3f} F1 {2 * p * r / max(1e-9, p + r):.3f}")
+    print("\nclusters (default decision, then merges needing min_support of cross pairs):")
+    keep = accept_pairs(
+        cand, sims, len(docs), threshold=np.where(cross, default.cross_threshold, default.threshold),
+        low_threshold=default.low_threshold, margin=default.margin, neighbours=default.neighbours,
+    )
+    for support in (0.0, 0.3, ClusterConfig().min_support, 0.7):
+        groups = cluster_pairs(len(docs), cand[keep], sims[keep], min_support=support)
+        p, r = cluster_pair_scores(groups, labels)
+        print(f"  min_support {support:.1f}: pair P {p:.3f} R {r:.3f} F1 {2 * p * r / max(1e-9, p + r):.3f}")
     kinds_arr = np.array(kinds, dtype=object)
     print("\nsame-language positives by kind (5th / 50th percentile of similarity):")
     for kind in ("mt", "partial", "syndicated"):
