@@ -20,7 +20,7 @@ from functools import lru_cache
 import regex
 from langdetect import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
-from wordfreq import top_n_list
+from wordfreq import get_frequency_list, top_n_list
 
 # The vote reads a few thousand characters; langdetect, whose cost grows with
 # the text, is as sure on one thousand.
@@ -59,6 +59,9 @@ def _function_words() -> dict[str, tuple[str, ...]]:
     for lang in _VOTING:
         for word in top_n_list(lang, _FUNCTION_WORDS):
             owners.setdefault(word, []).append(lang)
+        # wordfreq keeps every list it loaded (tens of MB each): keep only ours.
+        get_frequency_list.cache_clear()
+        top_n_list.cache_clear()
     return {w: tuple(langs) for w, langs in owners.items()}
 
 
