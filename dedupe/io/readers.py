@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import charset_normalizer
 import ftfy
+from ftfy.badness import is_bad
 from bs4 import BeautifulSoup
 
 from dedupe.errors import BadInputError, ConfigError
@@ -33,6 +34,7 @@ _ID_FIELDS = ("id", "url")
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _UNICODE_CODECS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be", "utf_7"]
+_FTFY_TARGETS = re.compile("[\x80-\x9f\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Only encoding repair: later stages keep offsets into the text and the garble scorer
 # judges it as published, so quotes, dashes, ligatures, widths, entities, line breaks and
@@ -289,7 +291,12 @@ def repair_text(text: str) -> str:
     >>> repair_text("a \u201cquote\u201d, (\u00c2\u00a3600m)\r\n")
     'a “quote”, (£600m)\n'
     """
-    return ftfy.fix_text(text.replace("\r\n", "\n").replace("\r", "\n"), _ENCODING_ONLY)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # ftfy works line by line and is most of the reading time; text with no
+    # mojibake signs, C1 controls or surrogates has nothing for it to fix.
+    if text.isascii() or not (is_bad(text) or _FTFY_TARGETS.search(text)):
+        return text
+    return ftfy.fix_text(text, _ENCODING_ONLY)
 
 
 def extract_html(html: str) -> str:
