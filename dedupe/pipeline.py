@@ -41,6 +41,8 @@ from dedupe.verify import TermWeights, accept_pairs, pair_similarity
 
 T = TypeVar("T")
 Track = Callable[..., Iterable]
+# An engine: maps a function over chunks and yields the results in order.
+Mapper = Callable[[Callable, list], Iterable]
 # Documents per unit of work sent to a worker: large enough that sending the
 # texts costs little next to analysing them.
 CHUNK = 256
@@ -112,16 +114,22 @@ def analyse(
     config: ScanConfig,
     *,
     workers: int = 1,
+    mapper: Mapper | None = None,
     track: Track = no_progress,
 ) -> list[Features]:
-    """Run :func:`analyse_chunk` over all documents (in ``workers`` processes);
+    """Run :func:`analyse_chunk` over all documents -- in ``workers`` local
+    processes, or through ``mapper(func, chunks)`` (another engine, e.g. Dask);
     fills ``doc.boilerplate`` and ``doc.language``; returns their features."""
-    if len(documents) < _PARALLEL_MIN_DOCS:
-        workers = 1
-    else:
-        warm_up()
     chunks = [[d.text for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
-    results = map_chunks(partial(analyse_chunk, model=model, config=config), chunks, workers=workers)
+    func = partial(analyse_chunk, model=model, config=config)
+    if mapper is not None:
+        results = mapper(func, chunks)
+    else:
+        if len(documents) < _PARALLEL_MIN_DOCS:
+            workers = 1
+        else:
+            warm_up()
+        results = map_chunks(func, chunks, workers=workers)
     features: list[Features] = []
     for analyses in track(results, description="analysing", total=len(chunks)):
         for analysis in analyses:
@@ -228,18 +236,19 @@ def scan_documents(
     *,
     errors: Sequence[BadFile] = (),
     workers: int = 1,
+    mapper: Mapper | None = None,
     track: Track = no_progress,
 ) -> ScanResult:
     """Group already-read documents into clusters of copies (the library entry point).
 
-    ``workers`` processes run the per-document stages; the result does not
-    depend on it.
+    ``workers`` processes (or the engine behind ``mapper``) run the
+    per-document stages; the result does not depend on either.
     """
     config = config or ScanConfig()
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
     model = fit_boilerplate((d.text for d in documents), config)
-    features = analyse(documents, model, config, workers=workers, track=track)
+    features = analyse(documents, model, config, workers=workers, mapper=mapper, track=track)
     signatures = sign(features, config)
     pairs, matrix = find_pairs(documents, features, signatures, config)
     del features, signatures
@@ -260,6 +269,7 @@ def scan(
     config: ScanConfig | None = None,
     *,
     workers: int = 1,
+    mapper: Mapper | None = None,
     track: Track = no_progress,
 ) -> ScanResult:
     """Read ``paths`` and group the copies of each story.
@@ -268,4 +278,4 @@ def scan(
     """
     config = config or ScanConfig()
     documents, errors = read(paths, config, track)
-    return scan_documents(documents, config, errors=errors, workers=workers, track=track)
+    return scan_documents(documents, config, errors=errors, workers=workers, mapper=mapper, track=track)
