@@ -26,7 +26,10 @@ from dedupe.engines.local import check_workers, default_workers
 from dedupe.errors import DedupeError
 from dedupe.pipeline import scan as run_scan
 from dedupe.progress import progress_tracker
-from dedupe.report import render, write_csv, write_html, write_json
+from dedupe.cli_common import emit, fail
+from dedupe.cli_index import index_app
+from dedupe.incremental import index_add
+from dedupe.report import write_json
 from dedupe.report.context import render_flags
 from dedupe.types import ScanResult
 
@@ -48,14 +51,14 @@ Examples:
 """
 
 
+app.add_typer(index_app, name="index")
+
+
 @app.callback()
 def main() -> None:
     """Find the copies of one news story in scraped pages and flag machine-translation artifacts."""
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    Console(stderr=True).print(f"dedupe: {message}", markup=False, highlight=False)
-    return typer.Exit(code)
 
 
 @app.command(epilog=EXAMPLES)
@@ -90,6 +93,9 @@ def scan(
     min_support: float = typer.Option(0.5, help="Share of cross pairs that must be copies to merge two clusters."),
     min_score: float = typer.Option(0.5, help="Keep artifact flags scoring at least this (0-1)."),
     workers: int = typer.Option(default_workers(), help="Worker processes for the per-document stages."),
+    index: Optional[Path] = typer.Option(
+        None, "--index", help="Check PATHS against this index, add them to it, and report what joined or formed."
+    ),
     top_flags: int = typer.Option(2, help="Flags shown per document in the table."),
 ) -> None:
     """Group the copies of each story in PATHS and report the clusters.
@@ -98,7 +104,6 @@ def scan(
     could be read (or, with --strict, when anything could not be read), 2 on
     usage errors.
     """
-    console = Console()
     err = Console(stderr=True)
     try:
         config = ScanConfig(
@@ -119,29 +124,19 @@ def scan(
             min_score=min_score,
         )
     except DedupeError as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     with progress_tracker(err, quiet=quiet) as track:
         try:
-            result = run_scan(paths, config, workers=check_workers(workers), track=track)
+            if index is None:
+                result = run_scan(paths, config, workers=check_workers(workers), track=track)
+            else:
+                update = index_add(paths, index, config, workers=check_workers(workers), track=track)
+                result = update.report()
         except DedupeError as exc:
-            raise _fail(str(exc), 1) from None
-    if quiet:
-        # The table lists unreadable inputs; without it, say them on stderr.
-        for bad in result.errors:
-            err.print(f"skipped {bad.path}: {bad.error}", markup=False, highlight=False)
-    else:
-        render(result, console, top_flags=top_flags)
-    writers = ((json_out, write_json), (csv_out, write_csv), (html_out, write_html))
-    for target, write in writers:
-        if target is not None:
-            try:
-                write(result, target)
-            except (DedupeError, OSError) as exc:
-                raise _fail(f"cannot write {target}: {exc}", 1) from None
-    if not result.documents:
-        raise _fail("nothing could be read", 1)
+            raise fail(str(exc), 1) from None
+    emit(result, quiet=quiet, top_flags=top_flags, json_out=json_out, csv_out=csv_out, html_out=html_out)
     if strict and result.errors:
-        raise _fail(f"{len(result.errors)} input(s) could not be read (--strict)", 1)
+        raise fail(f"{len(result.errors)} input(s) could not be read (--strict)", 1)
 
 
 CHECK_EXAMPLES = """
@@ -171,12 +166,12 @@ def check(
     try:
         config = ScanConfig(min_score=min_score)
     except DedupeError as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     with progress_tracker(err, quiet=quiet) as track:
         try:
             documents, errors = check_paths(paths, against=against, config=config, track=track)
         except DedupeError as exc:
-            raise _fail(str(exc), 1) from None
+            raise fail(str(exc), 1) from None
     for bad in errors:
         err.print(f"skipped {bad.path}: {bad.error}", markup=False, highlight=False)
     if not quiet:
@@ -187,6 +182,6 @@ def check(
         try:
             write_json(result, json_out)
         except (DedupeError, OSError) as exc:
-            raise _fail(f"cannot write {json_out}: {exc}", 1) from None
+            raise fail(f"cannot write {json_out}: {exc}", 1) from None
     if not documents:
-        raise _fail("nothing could be read", 1)
+        raise fail("nothing could be read", 1)

@@ -143,7 +143,7 @@ def test_every_command_has_help_with_examples(command):
 
 def test_readme_documents_every_command():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    for command in ("dedupe scan", "dedupe check"):
+    for command in ("dedupe scan", "dedupe check", "dedupe index add", "dedupe index stats", "dedupe index export", "dedupe index remove"):
         assert command in readme
 
 

@@ -1,0 +1,289 @@
+"""Add documents to a persistent index and regroup everything seen so far.
+
+The index keeps every document's text as read and its cached analysis, so a
+new day's folder is grouped with all earlier ones by the *same* stages as one
+scan of everything (:func:`dedupe.pipeline.scan_documents`), in the same corpus
+order: the boilerplate model is fitted on all stored texts plus the new ones,
+a stored document is re-analysed only when its boilerplate spans changed
+(otherwise its cached features are exactly what a full scan would compute),
+and signing, banding, verification and clustering run over all documents.
+So an index built from day 1, then given day 2, holds the clusters one scan of
+both folders finds; what it saves is reading, language detection and
+featurising of the old documents.
+
+>>> update = index_add(["day2"], "news.index", ScanConfig(score=False))  # doctest: +SKIP
+>>> [[update.result.documents[m].id for m in update.result.clusters[c - 1].members]
+...  for c in update.joined]                                              # doctest: +SKIP
+[['day1/a.txt', 'day2/b.txt']]
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dedupe.config import ScanConfig
+from dedupe.errors import DedupeError
+from dedupe.index.base import IndexStore, StoredDocument, check_batch, check_params, grouping_params
+from dedupe.index.sqlite import SQLiteIndex
+from dedupe.pipeline import (
+    Track,
+    analyse,
+    build_clusters,
+    find_pairs,
+    fit_boilerplate,
+    fit_scorer,
+    no_progress,
+    read,
+    score_artifacts,
+    sign,
+)
+from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult
+
+BATCH = 1000
+
+
+@dataclass(slots=True)
+class IndexUpdate:
+    """What one change to an index did.
+
+    ``result`` covers every indexed document (in index order) and every cluster;
+    ``new`` are the indices (into ``result.documents``) of the documents this
+    call added; ``joined`` are the ids of clusters in which a new document meets
+    stored ones, ``formed`` of clusters of new documents only;
+    ``already_indexed`` the ids of inputs that were in the index already (skipped);
+    ``reanalysed`` how many stored documents had to be analysed again because
+    the grown corpus changed their boilerplate.
+    """
+
+    result: ScanResult
+    new: list[int] = field(default_factory=list)
+    joined: list[int] = field(default_factory=list)
+    formed: list[int] = field(default_factory=list)
+    already_indexed: list[str] = field(default_factory=list)
+    reanalysed: int = 0
+
+    def report(self) -> ScanResult:
+        """A ScanResult of the new documents and of every cluster they joined or
+        formed, with all members, old and new: what ``dedupe scan NEW --index``
+        reports. Cluster ids are kept; document indices are renumbered."""
+        touched = set(self.joined) | set(self.formed)
+        clusters = [c for c in self.result.clusters if c.id in touched]
+        keep = sorted(set(self.new) | {m for c in clusters for m in c.members})
+        where = {old: new for new, old in enumerate(keep)}
+        return ScanResult(
+            documents=[self.result.documents[i] for i in keep],
+            clusters=[_renumber(c, where) for c in clusters],
+            errors=self.result.errors,
+            params=self.result.params,
+        )
+
+
+def _renumber(cluster: Cluster, where: dict[int, int]) -> Cluster:
+    return Cluster(
+        id=cluster.id,
+        members=[where[m] for m in cluster.members],
+        canonical=where[cluster.canonical],
+        pairs=[Pair(where[p.a], where[p.b], p.similarity) for p in cluster.pairs],
+        similarity={where[m]: s for m, s in cluster.similarity.items()},
+    )
+
+
+def open_index(
+    index_path: str | os.PathLike, config: ScanConfig | None = None, *, create: bool = True
+) -> tuple[IndexStore, ScanConfig]:
+    """Open (or create) an index and the config to group it with.
+
+    ``config=None`` takes the index's own grouping parameters (ScanConfig
+    defaults for a new index); a config whose grouping parameters differ from
+    the stored ones is a :class:`DedupeError` naming each difference.
+
+    >>> store, config = open_index("news.index")   # doctest: +SKIP
+    """
+    store = SQLiteIndex.open(index_path, create=create)
+    stored = store.params()
+    try:
+        if stored is None:
+            config = config or ScanConfig()
+            store.set_params(grouping_params(config))
+        elif config is None:
+            config = ScanConfig.from_flat(stored)
+        else:
+            check_params(stored, config, os.fspath(index_path))
+    except BaseException:
+        store.close()
+        raise
+    return store, config
+
+
+def index_add(
+    paths: Sequence[str | os.PathLike],
+    index_path: str | os.PathLike,
+    config: ScanConfig | None = None,
+    *,
+    workers: int = 1,
+    batch: int = BATCH,
+    track: Track = no_progress,
+) -> IndexUpdate:
+    """Read ``paths``, add their documents to the index and regroup all of them.
+
+    ``config`` must group like the index was built (None: the index's own
+    parameters); its read settings (JSON fields, size limit) apply to ``paths``.
+    Documents already indexed (same source file and id) are skipped, so adding
+    a folder twice changes nothing.
+    """
+    check_batch(batch)
+    store, config = open_index(index_path, config)
+    try:
+        documents, errors = read(paths, config, track)
+        return _update(store, config, documents, errors, workers=workers, batch=batch, track=track)
+    finally:
+        store.close()
+
+
+def index_add_documents(
+    documents: list[Document],
+    index_path: str | os.PathLike,
+    config: ScanConfig | None = None,
+    *,
+    errors: Sequence[BadFile] = (),
+    workers: int = 1,
+    batch: int = BATCH,
+    track: Track = no_progress,
+) -> IndexUpdate:
+    """:func:`index_add` for documents already read (the library entry point)."""
+    check_batch(batch)
+    store, config = open_index(index_path, config)
+    try:
+        return _update(store, config, documents, errors, workers=workers, batch=batch, track=track)
+    finally:
+        store.close()
+
+
+def index_remove(
+    ids: Sequence[str],
+    index_path: str | os.PathLike,
+    *,
+    workers: int = 1,
+    batch: int = BATCH,
+    track: Track = no_progress,
+) -> IndexUpdate:
+    """Delete documents by id (every stored source of that id) and regroup the rest.
+
+    An id that is not in the index is an error, and then nothing is deleted.
+    """
+    if isinstance(ids, str):
+        raise DedupeError(f"ids must be a list of document ids, got the single string {ids!r}; pass [{ids!r}]")
+    check_batch(batch)
+    store, config = open_index(index_path, create=False)
+    try:
+        keys = store.keys_of_ids(ids)
+        missing = [i for i, k in keys.items() if not k]
+        if missing:
+            raise DedupeError(f"not in {os.fspath(index_path)}: {', '.join(missing)}; see `dedupe index export`")
+        store.remove([k for ks in keys.values() for k in ks])
+        return _update(store, config, [], [], workers=workers, batch=batch, track=track)
+    finally:
+        store.close()
+
+
+def index_stats(index_path: str | os.PathLike) -> dict:
+    """Counts (documents, clusters, clustered documents, sources, languages),
+    format version, grouping parameters and file size of an index."""
+    with SQLiteIndex.open(index_path, create=False) as store:
+        return store.stats()
+
+
+def index_export(index_path: str | os.PathLike) -> ScanResult:
+    """The index's documents and last clusters as a ScanResult, for any report
+    writer. Flags and verified pairs are not stored, so they are empty."""
+    with SQLiteIndex.open(index_path, create=False) as store:
+        stored = store.load()
+        params = store.params() or {}
+    return ScanResult(
+        documents=[s.document for s in stored], clusters=_stored_clusters(stored), errors=[], params=params
+    )
+
+
+def _stored_clusters(stored: Sequence[StoredDocument]) -> list[Cluster]:
+    members: dict[int, list[int]] = {}
+    for i, s in enumerate(stored):
+        if s.cluster is not None:
+            members.setdefault(s.cluster, []).append(i)
+    clusters = []
+    for cid in sorted(members):
+        group = members[cid]
+        canonical = next((m for m in group if stored[m].canonical), group[0])
+        similarity = {m: stored[m].similarity for m in group if stored[m].similarity is not None}
+        clusters.append(Cluster(id=cid, members=group, canonical=canonical, similarity=similarity))
+    return clusters
+
+
+def _update(
+    store: IndexStore,
+    config: ScanConfig,
+    incoming: list[Document],
+    errors: Sequence[BadFile],
+    *,
+    workers: int,
+    batch: int,
+    track: Track,
+) -> IndexUpdate:
+    """Store ``incoming`` and regroup everything, as scan_documents would on the whole corpus."""
+    stored = store.load()
+    seen = store.keys_of((d.source, d.id) for d in incoming)
+    new_docs, skipped = [], []
+    for doc in incoming:
+        key = (doc.source, doc.id)
+        (skipped if key in seen else new_docs).append(doc)
+        seen.setdefault(key, -1)  # a repeat within this input is skipped too
+    skipped_ids = [d.id for d in skipped]
+
+    old_docs = [s.document for s in stored]
+    documents = old_docs + new_docs
+    params = config.flat()
+    if not documents:
+        store.set_clusters({})
+        return IndexUpdate(ScanResult([], [], list(errors), params), already_indexed=skipped_ids)
+
+    model = fit_boilerplate((d.text for d in documents), config)
+    # A stored document whose boilerplate did not change has, by construction,
+    # the language and features a full scan would compute: reuse them.
+    changed = [i for i, d in enumerate(old_docs) if _offsets(model.spans(d.text)) != _offsets(d.boilerplate)]
+    fresh = analyse([old_docs[i] for i in changed] + new_docs, model, config, workers=workers, track=track)
+    features = [s.features for s in stored] + fresh[len(changed) :]
+    for i, f in zip(changed, fresh):
+        features[i] = f
+
+    new_idx = list(range(len(old_docs), len(documents)))
+    scorer = None
+    if config.score:
+        # Stored documents keep the score they were given alone when added;
+        # new ones are scored alone now, before the canonical choice, as in a scan.
+        scorer = fit_scorer((d.text for d in documents), config)
+        score_artifacts(documents, scorer, new_idx, track=track)
+    store.update_analysis([stored[i].key for i in changed], [old_docs[i] for i in changed],
+                          [features[i] for i in changed], batch=batch)
+    keys = [s.key for s in stored] + store.add(new_docs, features[len(old_docs) :], batch=batch)
+
+    signatures = sign(features, config)
+    pairs, matrix = find_pairs(documents, features, signatures, config)
+    del signatures
+    clusters = build_clusters(documents, pairs, matrix, config)
+    store.set_clusters({keys[m]: (c.id, m == c.canonical, c.similarity[m]) for c in clusters for m in c.members})
+
+    new_set = set(new_idx)
+    joined = [c.id for c in clusters if new_set & set(c.members) and not new_set >= set(c.members)]
+    formed = [c.id for c in clusters if new_set >= set(c.members)]
+    if scorer is not None:
+        # The reported clusters' members are scored against their canonical copy.
+        touched = set(joined) | set(formed)
+        members = [m for c in clusters if c.id in touched for m in c.members]
+        score_artifacts(documents, scorer, members, clusters, track)
+    result = ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=params)
+    return IndexUpdate(result, new=new_idx, joined=joined, formed=formed, already_indexed=skipped_ids,
+                       reanalysed=len(changed))
+
+
+def _offsets(spans) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in spans]

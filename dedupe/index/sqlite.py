@@ -1,0 +1,249 @@
+"""The default index store: one SQLite file (standard library), WAL mode.
+
+Writes go in explicit transactions of ``batch`` documents: a writer killed
+mid-batch loses only that batch, and the file still opens with every committed
+batch intact (WAL replays committed frames and drops the rest).
+``synchronous=NORMAL`` is the WAL setting SQLite recommends: a crash of the
+process never loses a commit; a power cut may lose the last ones, never the
+file's consistency.
+
+>>> store = SQLiteIndex.open(":memory:")
+>>> store.params() is None, store.stats()["documents"]
+(True, 0)
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+
+from dedupe.errors import DedupeError
+from dedupe.index.base import FORMAT_VERSION, StoredDocument, check_batch
+from dedupe.shingles import Features
+from dedupe.types import Document, Span
+
+# AUTOINCREMENT: keys of removed documents are never reused, so key order stays
+# insertion order (the corpus order boilerplate fitting and banding depend on).
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    key INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    text TEXT NOT NULL,
+    language TEXT,
+    boilerplate TEXT NOT NULL,
+    artifact_score REAL,
+    shingles BLOB NOT NULL,
+    terms BLOB NOT NULL,
+    zipfs BLOB NOT NULL,
+    cluster INTEGER,
+    canonical INTEGER NOT NULL DEFAULT 0,
+    similarity REAL,
+    UNIQUE (source, id)
+);
+CREATE INDEX IF NOT EXISTS documents_cluster ON documents (cluster);
+CREATE INDEX IF NOT EXISTS documents_id ON documents (id);
+"""
+_COLUMNS = (
+    "key, id, source, text, language, boilerplate, artifact_score, shingles, terms, zipfs, cluster, canonical, similarity"
+)
+
+
+def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _analysis_row(doc: Document, features: Features) -> tuple:
+    # Span text is not stored: it is the document's own text at those offsets.
+    spans = json.dumps([[s.start, s.end] for s in doc.boilerplate])
+    return (
+        doc.language,
+        spans,
+        doc.artifact_score,
+        features.shingles.astype(np.uint64).tobytes(),
+        features.terms.astype(np.uint32).tobytes(),
+        features.zipfs.astype(np.float32).tobytes(),
+    )
+
+
+def _stored(row: tuple) -> StoredDocument:
+    key, doc_id, source, text, language, spans, score, shingles, terms, zipfs, cluster, canonical, similarity = row
+    doc = Document(
+        id=doc_id,
+        text=text,
+        source=source,
+        language=language,
+        boilerplate=[Span(s, e, text[s:e]) for s, e in json.loads(spans)],
+        artifact_score=score,
+    )
+    features = Features(
+        np.frombuffer(shingles, dtype=np.uint64),
+        np.frombuffer(terms, dtype=np.uint32),
+        np.frombuffer(zipfs, dtype=np.float32),
+    )
+    return StoredDocument(key, doc, features, cluster, bool(canonical), similarity)
+
+
+class SQLiteIndex:
+    """An :class:`~dedupe.index.base.IndexStore` in one SQLite file.
+
+    Open with :meth:`open`; ``create=False`` refuses a path that does not exist
+    yet (``stats``/``export``/``remove`` must not leave an empty file behind).
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: str):
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, create: bool = True) -> "SQLiteIndex":
+        path = os.fspath(path)
+        if not create and not os.path.exists(path):
+            raise DedupeError(f"{path}: no such index; build one with `dedupe index add PATH --index {path}`")
+        try:
+            # isolation_level=None: transactions are ours (see _transaction), not implicit.
+            db = sqlite3.connect(path, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and "meta" not in tables:
+                raise DedupeError(f"{path} is an SQLite file but not a dedupe index")
+            db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise DedupeError(f"{path} cannot be opened as an index: {exc}") from exc
+        store = cls(db, path)
+        store._check_format()
+        return store
+
+    def _check_format(self) -> None:
+        version = self._meta("format_version")
+        if version is None:
+            with self._transaction():
+                self._db.execute("INSERT OR IGNORE INTO meta VALUES ('format_version', ?)", (str(FORMAT_VERSION),))
+        elif int(version) != FORMAT_VERSION:
+            raise DedupeError(
+                f"{self.path} has index format {version}; this version of dedupe reads format "
+                f"{FORMAT_VERSION}: rebuild the index with `dedupe index add`"
+            )
+
+    @contextmanager
+    def _transaction(self):
+        # IMMEDIATE: take the write lock at once, so two writers fail fast
+        # instead of deadlocking on upgrade.
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise DedupeError(
+                f"{self.path} is being written by another process ({exc}); try again when it ends"
+            ) from exc
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _meta(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def params(self) -> dict | None:
+        value = self._meta("params")
+        return None if value is None else json.loads(value)
+
+    def set_params(self, params: dict) -> None:
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('params', ?)", (json.dumps(params, sort_keys=True),))
+
+    def keys_of(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        found = {}
+        for source, doc_id in pairs:
+            row = self._db.execute("SELECT key FROM documents WHERE source = ? AND id = ?", (source, doc_id)).fetchone()
+            if row:
+                found[(source, doc_id)] = row[0]
+        return found
+
+    def keys_of_ids(self, ids: Iterable[str]) -> dict[str, list[int]]:
+        """Stored keys per document id (an id may be stored from several sources)."""
+        out = {}
+        for doc_id in ids:
+            out[doc_id] = [r[0] for r in self._db.execute("SELECT key FROM documents WHERE id = ?", (doc_id,))]
+        return out
+
+    def add(self, documents: Sequence[Document], features: Sequence[Features], *, batch: int = 1000) -> list[int]:
+        check_batch(batch)
+        keys = []
+        rows = [(d.id, d.source, d.text, *_analysis_row(d, f)) for d, f in zip(documents, features)]
+        for part in _chunks(rows, batch):
+            with self._transaction():
+                for row in part:
+                    cursor = self._db.execute(
+                        "INSERT INTO documents (id, source, text, language, boilerplate, artifact_score, "
+                        "shingles, terms, zipfs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        row,
+                    )
+                    keys.append(cursor.lastrowid)
+        return keys
+
+    def load(self) -> list[StoredDocument]:
+        return [_stored(r) for r in self._db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY key")]
+
+    def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
+                        features: Sequence[Features], *, batch: int = 1000) -> None:
+        check_batch(batch)
+        rows = [(*_analysis_row(d, f), k) for k, d, f in zip(keys, documents, features)]
+        for part in _chunks(rows, batch):
+            with self._transaction():
+                self._db.executemany(
+                    "UPDATE documents SET language = ?, boilerplate = ?, artifact_score = ?, "
+                    "shingles = ?, terms = ?, zipfs = ? WHERE key = ?",
+                    part,
+                )
+
+    def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:
+        # One transaction: readers see the old grouping or the new one, never a mix.
+        with self._transaction():
+            self._db.execute(
+                "UPDATE documents SET cluster = NULL, canonical = 0, similarity = NULL WHERE cluster IS NOT NULL"
+            )
+            self._db.executemany(
+                "UPDATE documents SET cluster = ?, canonical = ?, similarity = ? WHERE key = ?",
+                [(cid, int(canonical), sim, key) for key, (cid, canonical, sim) in assignment.items()],
+            )
+
+    def remove(self, keys: Sequence[int]) -> None:
+        with self._transaction():
+            self._db.executemany("DELETE FROM documents WHERE key = ?", [(k,) for k in keys])
+
+    def stats(self) -> dict:
+        count = self._db.execute(
+            "SELECT count(*), count(cluster), count(DISTINCT cluster), count(DISTINCT source) FROM documents"
+        ).fetchone()
+        languages = Counter(dict(self._db.execute("SELECT coalesce(language, ''), count(*) FROM documents GROUP BY 1")))
+        return {
+            "path": self.path,
+            "format_version": FORMAT_VERSION,
+            "documents": count[0],
+            "clustered_documents": count[1],
+            "clusters": count[2],
+            "sources": count[3],
+            "languages": dict(languages.most_common()),
+            "params": self.params(),
+            "bytes": os.path.getsize(self.path) if os.path.exists(self.path) else 0,
+        }
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "SQLiteIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
