@@ -211,15 +211,19 @@ def featurize(
     vocabulary = _checked_vocabulary(language, stem)
     ids = vocabulary.ids(text)
     distinct = np.unique(ids)
-    all_hashes = np.frombuffer(vocabulary.hashes, dtype=np.uint32)
-    all_zipfs = np.frombuffer(vocabulary.zipfs, dtype=np.float32)
-    hashes, zipfs = all_hashes[distinct], all_zipfs[distinct]
+    # Unnamed views, gone once indexed: a view kept in a local outlives the call
+    # when a sampling profiler (Dask's workers run one) holds this frame, and the
+    # next new word then cannot grow the arrays (BufferError).
+    hashes = np.frombuffer(vocabulary.hashes, dtype=np.uint32)[distinct]
+    zipfs = np.frombuffer(vocabulary.zipfs, dtype=np.float32)[distinct]
     if ngram == 1:
         # Distinct terms are the unigram shingles already: no second pass.
         chosen = hashes if kind == "word" else hashes[zipfs < max_zipf]
         sets = np.unique(chosen.astype(np.uint64))
     else:
         sets = shingles([vocabulary.terms[i] for i in ids.tolist()], kind=kind, ngram=ngram, max_zipf=max_zipf)
-    # One key can carry two zipf values (two words with one stem): keep one row per hash.
-    hashes, first = np.unique(hashes, return_index=True)
-    return Features(shingles=sets, terms=hashes, zipfs=zipfs[first])
+    # One key can carry two zipf values (two words with one stem): keep the
+    # lowest, so the row does not depend on which word this process met first.
+    order = np.lexsort((zipfs, hashes))
+    hashes, first = np.unique(hashes[order], return_index=True)
+    return Features(shingles=sets, terms=hashes, zipfs=zipfs[order][first])

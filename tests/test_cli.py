@@ -190,3 +190,8 @@ def test_check_against_a_missing_reference_is_one_line_error(tmp_path):
     result = runner.invoke(app, ["check", str(doc), "--against", str(tmp_path / "nope.txt")])
     assert result.exit_code == 1
     assert "nope.txt" in result.output and "Traceback" not in result.output
+
+
+def test_engine_options_are_checked(seeds_dir):
+    assert runner.invoke(app, ["scan", str(seeds_dir), "--engine", "spark"]).exit_code == 2
+    assert runner.invoke(app, ["scan", str(seeds_dir), "--dask-workers", "2"]).exit_code == 2
