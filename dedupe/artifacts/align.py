@@ -17,7 +17,7 @@ from dedupe.types import Flag
 
 from .lexicon import FUNCTION_WORDS, english_table
 from .lm import BigramModel
-from .text import make_flag
+from .text import Tokens, make_flag
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*")
 #: Cosine of content-word stems from which two sentences may be aligned.
@@ -28,19 +28,21 @@ MAX_PHRASE = 4
 RARER_BY = 1.0
 
 
-def _stem(word: str) -> str:
-    # five letters are enough to match "liberation" and "liberated", cheaper than a stemmer
-    return word[:5]
-
-
 def content_stems(text: str) -> set[str]:
     """Content-word stems of a sentence: what alignment compares.
+
+    A stem is the first five letters: enough to match "liberation" and
+    "liberated", and cheaper than a stemmer.
 
     >>> sorted(content_stems("The talks on trade ended in Paris."))
     ['ended', 'paris', 'talks', 'trade']
     """
-    return {_stem(w) for w in (m.group().lower() for m in _TOKEN.finditer(text))
-            if w not in FUNCTION_WORDS and (len(w) >= 3 or w.isdigit())}
+    return {w[:5] for w in _TOKEN.findall(text.lower()) if w not in FUNCTION_WORDS and (len(w) >= 3 or w.isdigit())}
+
+
+def sentence_stems(tk: Tokens) -> list[set[str]]:
+    """:func:`content_stems` of every sentence of a tokenised text."""
+    return [content_stems(tk.text[s:e]) for s, e in tk.sentences]
 
 
 def align_sentences(doc: Sequence[set[str]], ref: Sequence[set[str]]) -> list[tuple[int, int]]:
@@ -49,39 +51,48 @@ def align_sentences(doc: Sequence[set[str]], ref: Sequence[set[str]]) -> list[tu
     >>> align_sentences([{"a", "b"}, {"x"}, {"c", "d"}], [{"c", "d"}, {"a", "b"}])
     [(0, 1)]
     """
-    n, m = len(doc), len(ref)
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    # only pairs that share a stem can reach MIN_SIMILARITY: count shared stems via an index
-    where: dict[str, list[int]] = {}
-    for j, b in enumerate(ref):
-        for stem in b:
-            where.setdefault(stem, []).append(j)
-    sims = {}
+    # The best monotone chain of the few pairs similar enough to align (sparse: a
+    # Fenwick tree of prefix maxima over ref positions), not a DP over every pair.
+    # Similarities come from C-level set intersections, one per sentence pair.
+    m = len(ref)
+    norms = [math.sqrt(len(b)) for b in ref]
+    tree = [(0.0, -1)] * (m + 1)
+    chosen: list[tuple[int, int, int]] = []  # (doc index, ref index, previous entry)
     for i, a in enumerate(doc):
-        shared: dict[int, int] = {}
-        for stem in a:
-            for j in where.get(stem, ()):
-                shared[j] = shared.get(j, 0) + 1
-        for j, k in shared.items():
-            s = k / math.sqrt(len(a) * len(ref[j]))
-            if s >= MIN_SIMILARITY:
-                sims[i, j] = s
-    for i in range(1, n + 1):
-        row, prev = best[i], best[i - 1]
-        for j in range(1, m + 1):
-            s = sims.get((i - 1, j - 1))
-            row[j] = max(prev[j], row[j - 1], prev[j - 1] + s if s else 0.0)
-    pairs, i, j = [], n, m
-    while i and j:
-        s = sims.get((i - 1, j - 1))
-        if s and best[i][j] == best[i - 1][j - 1] + s:
-            pairs.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif best[i][j] == best[i - 1][j]:
-            i -= 1
-        else:
-            j -= 1
+        if not a:
+            continue
+        floor = MIN_SIMILARITY * math.sqrt(len(a))
+        # shared stems over |ref sentence| ** 0.5; the cosine divides by |a| ** 0.5 too
+        shared = [(j, k / norms[j]) for j, k in enumerate(map(len, map(a.intersection, ref))) if k]
+        row = []
+        for j, half in shared:
+            if half >= floor:
+                best, prev = _prefix_max(tree, j)  # chains ending before ref sentence j
+                row.append((best + half / math.sqrt(len(a)), j, prev))
+        for total, j, prev in row:  # update after the whole row: one ref sentence per doc sentence
+            chosen.append((i, j, prev))
+            _raise(tree, j + 1, (total, len(chosen) - 1))
+    pairs, at = [], _prefix_max(tree, m)[1]
+    while at >= 0:
+        i, j, at = chosen[at]
+        pairs.append((i, j))
     return pairs[::-1]
+
+
+def _prefix_max(tree: list[tuple[float, int]], n: int) -> tuple[float, int]:
+    best = (0.0, -1)
+    while n > 0:
+        if tree[n][0] > best[0]:
+            best = tree[n]
+        n -= n & -n
+    return best
+
+
+def _raise(tree: list[tuple[float, int]], n: int, value: tuple[float, int]) -> None:
+    while n < len(tree):
+        if value[0] > tree[n][0]:
+            tree[n] = value
+        n += n & -n
 
 
 def _is_name(text: str, start: int, word: str) -> bool:
@@ -98,7 +109,7 @@ def _mean_zipf(words: Sequence[str]) -> float | None:
 def _unseen_pairs(words: Sequence[str], model: BigramModel | None) -> int:
     if model is None or model.total == 0:
         return 0
-    return sum(model.bigrams[a, b] == 0 for a, b in zip(words, words[1:]))
+    return sum(model.pair_count(a, b) == 0 for a, b in zip(words, words[1:]))
 
 
 def diff_sentence(doc: str, ds: int, de: int, ref: str, rs: int, re_: int,
@@ -110,6 +121,8 @@ def diff_sentence(doc: str, ds: int, de: int, ref: str, rs: int, re_: int,
     >>> [(f.kind, f.text) for f in diff_sentence(d, 0, len(d), r, 0, len(r))]
     [('divergent', 'salutation'), ('name', 'who'), ('name', '12')]
     """
+    if doc[ds:de] == ref[rs:re_]:
+        return []  # syndicated copies share most sentences word for word
     dt = [(m.start(), m.group()) for m in _TOKEN.finditer(doc, ds, de)]
     rt = [(m.start(), m.group()) for m in _TOKEN.finditer(ref, rs, re_)]
     dl, rl = [w.lower() for _, w in dt], [w.lower() for _, w in rt]
@@ -159,19 +172,21 @@ def diff_sentence(doc: str, ds: int, de: int, ref: str, rs: int, re_: int,
     return flags
 
 
-def find_divergent(doc: str, doc_sentences: Sequence[tuple[int, int]], ref: str,
-                   ref_sentences: Sequence[tuple[int, int]], model: BigramModel | None = None) -> list[Flag]:
+def find_divergent(doc: Tokens, ref: Tokens, model: BigramModel | None = None, *,
+                   doc_stems: Sequence[set[str]] | None = None, ref_stems: Sequence[set[str]] | None = None) -> list[Flag]:
     """Align the copy's sentences to the canonical's and diff each aligned pair.
 
-    >>> d = "Talks ended in Rome. The mayor praised the salutation of the guests."
-    >>> r = "Talks ended in Rome today. The mayor praised the welcome of the guests."
-    >>> [f.text for f in find_divergent(d, [(0, 20), (21, len(d))], r, [(0, 26), (27, len(r))])]
+    Pass ``doc_stems``/``ref_stems`` (:func:`sentence_stems`) when already computed.
+
+    >>> d = Tokens("Talks ended in Rome. The mayor praised the salutation of the guests.")
+    >>> r = Tokens("Talks ended in Rome today. The mayor praised the welcome of the guests.")
+    >>> [f.text for f in find_divergent(d, r)]
     ['salutation']
     """
-    pairs = align_sentences([content_stems(doc[s:e]) for s, e in doc_sentences],
-                            [content_stems(ref[s:e]) for s, e in ref_sentences])
+    pairs = align_sentences(sentence_stems(doc) if doc_stems is None else doc_stems,
+                            sentence_stems(ref) if ref_stems is None else ref_stems)
     flags = []
     for i, j in pairs:
-        (ds, de), (rs, re_) = doc_sentences[i], ref_sentences[j]
-        flags.extend(diff_sentence(doc, ds, de, ref, rs, re_, model))
+        (ds, de), (rs, re_) = doc.sentences[i], ref.sentences[j]
+        flags.extend(diff_sentence(doc.text, ds, de, ref.text, rs, re_, model))
     return flags

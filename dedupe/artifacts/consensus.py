@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from dedupe.types import Flag
 
-from .align import align_sentences, content_stems
-from .text import Token, make_flag
+from .align import align_sentences, sentence_stems
+from .text import Tokens, make_flag
 
 #: A word is divergent when at most this share of the voting copies contain it.
 MAX_SHARE = 0.45
@@ -30,27 +30,24 @@ MIN_WEIGHT = 0.8
 class Copy:
     """Another copy of the story, prepared once for aligning against every member.
 
-    >>> c = Copy("Talks ended. The city was freed.", [(0, 12), (13, 32)])
-    >>> c.words[1]
-    frozenset({'the', 'city', 'was', 'freed'})
+    >>> c = Copy(Tokens("Talks ended. The city was freed."))
+    >>> sorted(c.words[1])
+    ['city', 'freed', 'the', 'was']
     """
 
     __slots__ = ("stems", "words")
 
-    def __init__(self, text: str, spans: Sequence[tuple[int, int]], tokens: Sequence[Sequence[Token]] | None = None):
-        from .text import words as tokenize
-
-        toks = tokens if tokens is not None else [tokenize(text, s, e) for s, e in spans]
-        self.stems = [content_stems(text[s:e]) for s, e in spans]
-        self.words = [frozenset(t.lower for t in ts) for ts in toks]
+    def __init__(self, tk: Tokens):
+        self.stems = sentence_stems(tk)
+        self.words = [frozenset(tk.lower[i0:i1]) for i0, i1 in tk.ranges]
 
 
 def votes(doc_stems: Sequence[set[str]], copies: Sequence[Copy]) -> list[list[frozenset[str]]]:
     """Per sentence of the copy being scored, the word sets of the other copies' aligned sentences.
 
-    >>> a = Copy("The city was freed.", [(0, 19)])
-    >>> votes([{"city", "freed"}], [a, a])
-    [[frozenset({'the', 'city', 'was', 'freed'}), frozenset({'the', 'city', 'was', 'freed'})]]
+    >>> a = Copy(Tokens("The city was freed."))
+    >>> [sorted(v) for v in votes([{"city", "freed"}], [a, a])[0]]
+    [['city', 'freed', 'the', 'was'], ['city', 'freed', 'the', 'was']]
     """
     out: list[list[frozenset[str]]] = [[] for _ in doc_stems]
     for c in copies:
@@ -59,40 +56,38 @@ def votes(doc_stems: Sequence[set[str]], copies: Sequence[Copy]) -> list[list[fr
     return out
 
 
-def find_consensus(text: str, sentence_tokens: Sequence[Sequence[Token]],
-                   voters: Sequence[Sequence[frozenset[str]]]) -> list[Flag]:
+def find_consensus(tk: Tokens, voters: Sequence[Sequence[frozenset[str]]]) -> list[Flag]:
     """Flag phrases whose words most other copies' aligned sentences do not contain.
 
-    >>> from dedupe.artifacts.text import words
-    >>> t = "The army completed the release of the city."
-    >>> others = [frozenset(words("the army completed the liberation of the city")[i].lower for i in range(8))] * 4
-    >>> [f.text for f in find_consensus(t, [words(t)], [others])]
+    >>> t = Tokens("The army completed the release of the city.")
+    >>> others = [frozenset(Tokens("the army completed the liberation of the city").lower)] * 4
+    >>> [f.text for f in find_consensus(t, [others])]
     ['release']
     """
     flags = []
-    for toks, sets in zip(sentence_tokens, voters):
+    for (i0, i1), sets in zip(tk.ranges, voters):
         n = len(sets)
-        if n < MIN_VOTERS or not toks:
+        if n < MIN_VOTERS or i1 == i0:
             continue
         limit = MAX_SHARE * n
-        phrase: list[tuple[Token, float, int]] = []
-        for i, t in enumerate(toks):
-            support = sum(t.lower in s for s in sets)
+        phrase: list[tuple[int, float]] = []
+        for i in range(i0, i1):
+            w = tk.lower[i]
+            support = sum(w in s for s in sets)
             if support <= limit:
-                weight = 1.0 - support / (limit + 1.0)
-                if phrase and i - phrase[-1][2] > MAX_GAP + 1:
-                    flags += _phrase_flag(text, phrase, n)
+                if phrase and i - phrase[-1][0] > MAX_GAP + 1:
+                    flags += _phrase_flag(tk, phrase, n)
                     phrase = []
-                phrase.append((t, weight, i))
-        flags += _phrase_flag(text, phrase, n)
+                phrase.append((i, 1.0 - support / (limit + 1.0)))
+        flags += _phrase_flag(tk, phrase, n)
     return flags
 
 
-def _phrase_flag(text: str, phrase: list[tuple[Token, float, int]], voters: int) -> list[Flag]:
-    weight = sum(w for _, w, _ in phrase)
+def _phrase_flag(tk: Tokens, phrase: list[tuple[int, float]], voters: int) -> list[Flag]:
+    weight = sum(w for _, w in phrase)
     if not phrase or weight < MIN_WEIGHT:
         return []
-    start, end = phrase[0][0].start, phrase[-1][0].end
-    odd = ", ".join(f"'{t.text}'" for t, _, _ in phrase[:4])
-    return [make_flag(text, start, end, "divergent", min(0.95, 0.45 + 0.25 * weight),
+    start, end = tk.starts[phrase[0][0]], tk.ends[phrase[-1][0]]
+    odd = ", ".join(f"'{tk.words[i]}'" for i, _ in phrase[:4])
+    return [make_flag(tk.text, start, end, "divergent", min(0.95, 0.45 + 0.25 * weight),
                       f"most of the {voters} other copies word this sentence without {odd}")]

@@ -6,31 +6,20 @@ A sentence with enough foreign words goes to langdetect, seeded so runs repeat.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
 
 import regex
 
 from dedupe.types import Flag
 
-from .lexicon import english_table, foreign_table
-from .text import Token, make_flag
+from .lexicon import foreign_table
+from .text import Tokens, make_flag
 
 _OTHER_SCRIPT = regex.compile(
     r"[^\p{Latin}\p{Common}\p{Inherited}\s](?:[^\p{Latin}\n]*[^\p{Latin}\p{Common}\p{Inherited}\s])?")
+#: langdetect reads at most this much of a sentence: as sure, and its cost grows with the text.
+MAX_DETECT_CHARS = 300
 #: An English word for this signal: Zipf >= this in English.
 ENGLISH_ZIPF = 2.5
-
-
-@lru_cache(maxsize=4)
-def _detector_factory(seed: int):
-    # A private factory: langdetect's module-level one is global state shared with callers.
-    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    factory.set_seed(seed)
-    return factory
 
 
 def detect_language(text: str, seed: int = 0) -> tuple[str, float]:
@@ -41,7 +30,12 @@ def detect_language(text: str, seed: int = 0) -> tuple[str, float]:
     """
     from langdetect.lang_detect_exception import LangDetectException
 
-    detector = _detector_factory(seed).create()
+    from dedupe.language import langdetect_factory
+
+    # the scan's own loaded profiles (loading them costs seconds); the seed is per
+    # detector, so langdetect's global state is never touched
+    detector = langdetect_factory().create()
+    detector.seed = seed
     detector.append(text)
     try:
         best = detector.get_probabilities()[0]
@@ -50,57 +44,63 @@ def detect_language(text: str, seed: int = 0) -> tuple[str, float]:
     return best.lang, best.prob
 
 
-def _classify(tok: Token, english: dict[str, float], foreign: dict[str, str]) -> str | None:
-    if english.get(tok.lower, 0.0) >= ENGLISH_ZIPF:
-        return "en"
-    if tok.lower in foreign:
-        return foreign[tok.lower]
-    return None  # a name or an unknown form: no evidence either way
+def english_share(tk: Tokens) -> float:
+    """Share of the words that are English words (Zipf >= ENGLISH_ZIPF).
+
+    English news runs at 0.8-0.95 (names make the rest); a text in another
+    language sits far lower, and the English signals do not apply to it.
+
+    >>> english_share(Tokens("The talks ended.")), english_share(Tokens("Hann sagði frá því"))
+    (1.0, 0.0)
+    """
+    return len([z for z in tk.zipfs() if z >= ENGLISH_ZIPF]) / max(len(tk), 1)
 
 
-def find_untranslated(text: str, segments: Sequence[tuple[int, int, list[Token]]], *, seed: int = 0) -> list[Flag]:
-    """Flag other-script runs and foreign segments (sentences or lines with their tokens).
+def find_untranslated(tk: Tokens, *, seed: int = 0) -> list[Flag]:
+    """Flag other-script runs and foreign sentences or lines of a tokenised text.
 
-    A segment is foreign when langdetect says so with probability >= 0.9, or, for
+    A sentence is foreign when langdetect says so with probability >= 0.9, or, for
     short chrome lines where langdetect is blind, when foreign words outnumber
     English ones. Two or more foreign words in a row inside English are flagged
     on their own; a single foreign word (a loanword, a name) is not.
 
-    >>> from dedupe.artifacts.text import words, sentences
-    >>> t = "Read the report.\\nKommentare: 3\\nThe banner said zobacz komentarze in red."
-    >>> segs = [(s, e, words(t, s, e)) for s, e in sentences(t)]
-    >>> [f.text for f in find_untranslated(t, segs)]
+    >>> t = Tokens("Read the report.\\nKommentare: 3\\nThe banner said zobacz komentarze in red.")
+    >>> [f.text for f in find_untranslated(t)]
     ['Kommentare: 3', 'zobacz komentarze']
     """
-    english, foreign = english_table(), foreign_table()
+    foreign = foreign_table()
+    text = tk.text
     flags = [make_flag(text, m.start(), m.end(), "untranslated", 0.9, "text in a non-Latin script inside English")
-             for m in _OTHER_SCRIPT.finditer(text)]
-    for s, e, toks in segments:
-        kinds = [_classify(t, english, foreign) for t in toks]
-        n_en = kinds.count("en")
-        n_foreign = len(kinds) - n_en - kinds.count(None)
+             for m in _OTHER_SCRIPT.finditer(text)] if not text.isascii() else []
+    # per word: "en", a language code, or None (a name or unknown form: no evidence either way);
+    # English words are most of any text, so only the others are looked up further
+    kinds = ["en" if z >= ENGLISH_ZIPF else foreign.get(w) for w, z in zip(tk.lower, tk.zipfs())]
+    for (s, e), (i0, i1) in zip(tk.sentences, tk.ranges):
+        sk = kinds[i0:i1]
+        n_en = sk.count("en")
+        n_foreign = len(sk) - n_en - sk.count(None)
         if not n_foreign:
             continue
-        langs = sorted({k for k in kinds if k not in (None, "en")})
-        if n_foreign * 4 >= n_en and len(toks) >= 5:
-            lang, prob = detect_language(text[s:e], seed)
+        langs = sorted({k for k in sk if k not in (None, "en")})
+        n = i1 - i0
+        if n_foreign >= 2 and n_foreign * 2 >= n_en and n >= 5:
+            lang, prob = detect_language(text[s:min(e, s + MAX_DETECT_CHARS)], seed)
             if lang != "en" and prob >= 0.9:
                 flags.append(make_flag(text, s, e, "untranslated", prob,
                                        f"sentence detected as '{lang}' (p={prob:.2f}), not English"))
                 continue
-        if n_foreign > n_en and len(toks) <= 6:
+        if n_foreign > n_en and n <= 6:
             flags.append(make_flag(text, s, e, "untranslated", 0.8,
-                                   f"{n_foreign} of {len(toks)} words are {'/'.join(langs)}, not English"))
+                                   f"{n_foreign} of {n} words are {'/'.join(langs)}, not English"))
             continue
         run: list[int] = []
-        for i, k in enumerate(kinds + ["en"]):
+        for i, k in enumerate(sk + ["en"], start=i0):
             # a run of lower-case foreign words; Title Case runs are names ("Banco Santander")
-            if k not in (None, "en") and (not run or toks[i].text.islower()):
+            if k not in (None, "en") and (not run or tk.words[i].islower()):
                 run.append(i)
                 continue
             if len(run) >= 2:
-                a, b = toks[run[0]], toks[run[-1]]
-                flags.append(make_flag(text, a.start, b.end, "untranslated", 0.7,
+                flags.append(make_flag(text, tk.starts[run[0]], tk.ends[run[-1]], "untranslated", 0.7,
                                        f"{len(run)} words in a row are not English ({'/'.join(langs)})"))
             run = [i] if k not in (None, "en") else []
     return flags

@@ -5,13 +5,14 @@ import re
 from dedupe.types import Flag
 
 from .lexicon import FUNCTION_WORDS
-from .text import make_flag
+from .text import Tokens, make_flag
 
 _DET = r"(?:the|a|an)"
 # A determiner or "of" cannot end a clause; a space before a comma means a token
 # between them was lost (MT placeholders for names are the usual case).
 _DROPPED = [
-    (re.compile(r"\b[\w’']+ +[,;:](?=[\s\"”’']|$)|\b[\w’']+ +\.(?=[\s\"”’']|$)", re.M), 0.85,
+    # found from the space (cheap to look for) and widened back to the word before it
+    (re.compile(r"(?<=[\w’']) +[,;:.](?=[\s\"”’']|$)", re.M), 0.85,
      "space before the punctuation: a word was dropped"),
     (re.compile(r"\b(?:the|an|a|of|its|their|our|your)(?![.’']\w)(?=[,;:.!?)])"), 0.85,
      "a determiner or 'of' right before punctuation: the word it introduces is missing"),
@@ -21,6 +22,14 @@ _DROPPED = [
      0.75, "a determiner followed by a grammar word: the noun between them is missing"),
     (re.compile(r"[,;] *[,;.]|\( *\)|“ *”|\[ *\]"), 0.75, "empty punctuation: the words between were dropped"),
 ]
+
+
+def _word_start(text: str, end: int) -> int:
+    # start of the word that ends at ``end``
+    s = end
+    while s and (text[s - 1].isalnum() or text[s - 1] in "_’'"):
+        s -= 1
+    return s
 
 
 def find_dropped(text: str) -> list[Flag]:
@@ -33,6 +42,8 @@ def find_dropped(text: str) -> list[Flag]:
     for pattern, score, reason in _DROPPED:
         for m in pattern.finditer(text):
             s, e = m.start(), m.end()
+            if text[s] == " ":
+                s = _word_start(text, s)
             if m.group().lower() in ("a.", "a,") and text[e:e + 1].isalpha():
                 continue  # "a.m."
             if any(s < te and ts < e for ts, te in taken):
@@ -44,36 +55,59 @@ def find_dropped(text: str) -> list[Flag]:
 
 #: Reduplications that are grammatical ("had had", "that that").
 _GRAMMATICAL_REPEATS = frozenset({"had", "that", "is", "do", "ha", "bye", "no", "yes"})
-# One to three words said twice in a row, on one line with no punctuation between.
-_REPEAT = re.compile(r"\b([^\W\d_]+(?:[ \t]+[^\W\d_]+){0,2})[ \t]+\1\b", re.I)
-# A word back after two or three others ("keep a closer keep"); one between is an idiom
-# ("step by step").
-_RETURN = re.compile(r"\b([^\W\d_]{3,})((?:[ \t]+[^\W\d_]+){2,3})[ \t]+\1\b", re.I)
-# Coordination and ranges legitimately repeat a word: "more music and more", "number one to number two".
+#: Coordination and ranges legitimately repeat a word: "more music and more", "number one to number two".
 _COORDINATION = frozenset({"and", "or", "to", "than", "nor", "but", "vs", "versus", "from", "on"})
+#: Longest phrase said twice in a row that is looked for (words).
+MAX_REPEAT = 3
 
 
-def find_duplicated(text: str) -> list[Flag]:
-    """Flag a word or phrase said twice in a row, or a content word back two or three words later.
+def _joined(tk: Tokens, i: int, j: int) -> bool:
+    # words i..j sit on one line with only spaces between: a repeat across
+    # punctuation ("no, no") or a line break (a heading, then its text) is not an error
+    return all(not tk.text[tk.ends[k]:tk.starts[k + 1]].strip(" \t") for k in range(i, j))
+
+
+def find_duplicated(tk: Tokens) -> list[Flag]:
+    """Flag a phrase of one to three words said twice in a row, or a content word back two or three words later.
 
     Repeats across punctuation, of names, or joined by "and", "or", "to" (ranges,
-    coordination) are left alone.
+    coordination) are left alone; one word between is an idiom ("step by step").
+    Only positions where a word recurs one to four words later are examined: a
+    few per text.
 
-    >>> t = "They agreed to to meet and keep a closer keep on it, step by step."
+    >>> t = Tokens("They agreed to to meet and keep a closer keep on it, step by step.")
     >>> [f.text for f in find_duplicated(t)]
     ['to to', 'keep a closer keep']
     """
-    flags = []
-    for m in _REPEAT.finditer(text):
-        if m.group(1).lower() in _GRAMMATICAL_REPEATS:
+    low, n = tk.lower, len(tk)
+    recur = sorted({i for k in range(1, MAX_REPEAT + 2)
+                    for i in [i for i, (a, b) in enumerate(zip(low, low[k:])) if a == b]})
+    flags, taken = [], -1
+    for i in recur:
+        if i <= taken:
             continue
-        flags.append(make_flag(text, m.start(), m.end(), "duplicated", 0.9, f"'{m.group(1)}' is repeated"))
-    for m in _RETURN.finditer(text):
-        between = m.group(2).lower().split()
-        if m.group(1).lower() in FUNCTION_WORDS or _COORDINATION.intersection(between) or m.group(1)[0].isupper():
+        for k in range(MAX_REPEAT, 0, -1):
+            # the longest phrase first, as a reader would see it
+            if i + 2 * k <= n and low[i:i + k] == low[i + k:i + 2 * k] and _joined(tk, i, i + 2 * k - 1):
+                taken = i + 2 * k - 1
+                if not (k == 1 and low[i] in _GRAMMATICAL_REPEATS):
+                    phrase = " ".join(tk.words[i:i + k])
+                    flags.append(make_flag(tk.text, tk.starts[i], tk.ends[taken], "duplicated", 0.9,
+                                           f"'{phrase}' is repeated"))
+                break
+    for i in recur:
+        w = tk.words[i]
+        if len(w) < 3 or low[i] in FUNCTION_WORDS or w[0].isupper():
             continue
-        if any(m.start() < f.end and f.start < m.end() for f in flags):
-            continue
-        flags.append(make_flag(text, m.start(), m.end(), "duplicated", 0.7,
-                               f"'{m.group(1)}' comes back {len(between)} words later"))
-    return flags
+        for k in (4, 3):
+            j = i + k
+            if j < n and low[j] == low[i] and _joined(tk, i, j):
+                between = low[i + 1:j]
+                if _COORDINATION.intersection(between):
+                    break
+                s, e = tk.starts[i], tk.ends[j]
+                if not any(s < f.end and f.start < e for f in flags):
+                    flags.append(make_flag(tk.text, s, e, "duplicated", 0.7,
+                                           f"'{w}' comes back {len(between)} words later"))
+                break
+    return sorted(flags, key=lambda f: f.start)

@@ -2,7 +2,7 @@
 
 The English list is wordfreq's ``best`` list (about 320k forms, Zipf scale: 7 for
 "the", 3 for a word seen once per million words, 0 for a form it has never seen).
-Other languages use wordfreq's ``small`` lists, kept only for words that are
+Other languages use wordfreq's lists too, kept only for words that are
 frequent there and rare in English, so a word such as "hinterlassen" or "muchas" can be
 recognised as foreign without a hand-written list.
 
@@ -19,29 +19,41 @@ FOREIGN_LANGUAGES = (
     "ro", "sv", "da", "nb", "fi", "hu", "id", "ca", "lt", "lv",
 )
 
-#: Closed-class English words: grammar, not content. Used to tell content words
-#: apart (alignment, repeats) and to read the shape of a dropped word.
-FUNCTION_WORDS = frozenset(
-    """a an the this that these those my your his her its our their some any no every each
-    of to in on at by for with from into onto upon about over under after before between
-    through during without within against among toward towards across behind beyond near
-    and or but nor so yet if than as because while although though whether since until
-    i you he she it we they me him us them who whom whose which what where when why how
-    is are was were be been being am has have had do does did will would shall should can
-    could may might must not also very just only even then there here too""".split()
-)
+#: Closed-class English words by grammatical class: grammar, not content. Used to
+#: tell content words apart (alignment, repeats), to read the shape of a dropped
+#: word, and as word classes for [improbable] (a noun is seldom followed by *any*
+#: determiner, which a corpus can show even for a noun it has seen only 100 times).
+FUNCTION_CLASSES = {
+    "determiner": "a an the this these those my your his its our their some any no every each",
+    # "that" and "her" each play two parts (determiner and conjunction, or pronoun): each its own class
+    "that": "that",
+    "her": "her",
+    "of": "of",
+    "to": "to",
+    "preposition": """in on at by for with from into onto upon about over under after before between
+        through during without within against among toward towards across behind beyond near""",
+    "conjunction": "and or but nor so yet if than as because while although though whether since until",
+    "pronoun": "i you he she it we they me him us them who whom whose which what where when why how",
+    "auxiliary": """is are was were be been being am has have had do does did will would shall
+        should can could may might must not""",
+    "adverb": "also very just only even then there here too",
+}
+#: Word -> class name; a word listed in two classes keeps the first.
+FUNCTION_CLASS = {w: c for c, ws in reversed(FUNCTION_CLASSES.items()) for w in ws.split()}
+FUNCTION_WORDS = frozenset(FUNCTION_CLASS)
 
 
 #: A word counts as frequent in another language from this Zipf up.
 FOREIGN_ZIPF = 3.3
 
 
-def _buckets(lang: str, wordlist: str) -> list[list[str]]:
-    # Read the packed list directly: wordfreq's own dict loaders cache for the whole
-    # process, which would hold every language in memory twice.
+def _buckets(lang: str) -> list[list[str]]:
+    # wordfreq's cached bucket lists: the scan's language detection
+    # (dedupe.language) has already read them for every language used here, so
+    # the tables cost no second read of the packed files
     import wordfreq
 
-    return wordfreq.read_cBpack(wordfreq.available_languages(wordlist)[lang])
+    return wordfreq.get_frequency_list(lang)
 
 
 def _zipf_of_bucket(index: int) -> float:
@@ -56,14 +68,17 @@ def english_table() -> dict[str, float]:
     >>> english_table()["the"] > 7
     True
     """
-    return {w: _zipf_of_bucket(i) for i, bucket in enumerate(_buckets("en", "best")) for w in bucket}
+    table: dict[str, float] = {}
+    for i, bucket in enumerate(_buckets("en")):
+        table.update(dict.fromkeys(bucket, _zipf_of_bucket(i)))  # C-level: the list has 320k forms
+    return table
 
 
 @lru_cache(maxsize=1)
 def foreign_table() -> dict[str, str]:
     """Map a word that is frequent in another language but rare in English to that language.
 
-    Built once from wordfreq's small lists; a word kept here has Zipf >= FOREIGN_ZIPF in its
+    Built once from wordfreq's lists; a word kept here has Zipf >= FOREIGN_ZIPF in its
     language and < 2.5 in English, so "vas" (Serbo-Croatian "you", also English "vas")
     is not taken as foreign while "hinterlassen" is.
 
@@ -71,15 +86,18 @@ def foreign_table() -> dict[str, str]:
     'de'
     """
     english = english_table()
+    # set operations, not a loop per word: the lists hold about a million forms
+    known = {w for w, z in english.items() if z >= 2.5}
     table: dict[str, str] = {}
     for lang in FOREIGN_LANGUAGES:
-        for i, bucket in enumerate(_buckets(lang, "small")):
-            z = _zipf_of_bucket(i)
-            if z < FOREIGN_ZIPF:
+        frequent = set()
+        for i, bucket in enumerate(_buckets(lang)):
+            if _zipf_of_bucket(i) < FOREIGN_ZIPF:
                 break
-            for w in bucket:
-                if len(w) >= 2 and english.get(w, 0.0) < 2.5:
-                    table.setdefault(w, lang)
+            frequent.update(bucket)
+        frequent -= known
+        frequent.difference_update(table)
+        table.update(dict.fromkeys((w for w in frequent if len(w) >= 2), lang))
     return table
 
 

@@ -1,22 +1,31 @@
 """ArtifactScorer: fit corpus evidence once, then flag garbled spans document by document."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from dedupe.errors import ConfigError
 from dedupe.types import Flag, Span
 
-from .align import content_stems, find_divergent
-from .consensus import MIN_VOTERS, Copy, find_consensus, votes
+from .align import find_divergent
 from .casing import find_capitalisation
+from .consensus import MIN_VOTERS, Copy, find_consensus, votes
 from .corpus import CorpusStats, CorpusView
 from .debris import find_debris
-from .foreign import find_untranslated
+from .foreign import english_share, find_untranslated
 from .grammar import find_dropped, find_duplicated
+from .lexicon import english_table
 from .lm import MIN_EXPECTED, BigramModel, find_improbable
-from .text import Token, sentences, words
-from .words import find_glued, find_misspellings
+from .text import Tokens
+from .words import RARE_ZIPF, find_glued, find_misspellings, rare_words
+
+#: Texts whose single-document flags are kept: the pipeline scores every copy
+#: alone, then again against its cluster (a few flags per text: small).
+CACHE_SIZE = 200_000
+#: Other copies that vote on a copy's wording: enough for a clear majority, and a
+#: story with dozens of copies costs members x MAX_VOTERS alignments, not members squared.
+MAX_VOTERS = 6
+#: Below this share of English words a text is in another language, not English with foreign spans.
+MIN_ENGLISH_SHARE = 0.5
 
 #: Every flag kind, in the order the README documents them.
 KINDS = ("glued", "misspelling", "dropped", "duplicated", "debris", "untranslated",
@@ -55,28 +64,30 @@ class ArtifactScorer:
         self._stats = CorpusStats()
         self._model = BigramModel()
         self._fitted: set[int] = set()
-        self._copies: dict[int, Copy] = {}
+        self._copies: dict[int, tuple[Tokens, Copy]] = {}
+        self._alone: dict[int, list[Flag]] = {}
 
-    def _copy(self, text: str) -> Copy:
-        # every member of a cluster is scored against the same others: prepare each once
+    def _prepared(self, text: str) -> tuple[Tokens, Copy]:
+        # every member of a cluster is scored against the same reference and others
         key = hash(text)
-        copy = self._copies.get(key)
-        if copy is None:
+        hit = self._copies.get(key)
+        if hit is None:
             if len(self._copies) >= 256:
                 self._copies.clear()
-            spans = sentences(text)
-            copy = self._copies[key] = Copy(text, spans, [words(text, s, e) for s, e in spans])
-        return copy
+            tk = Tokens(text)
+            hit = self._copies[key] = (tk, Copy(tk))
+        return hit
 
     def fit(self, texts: Iterable[str]) -> ArtifactScorer:
         """Count the corpus: name evidence, capitalisation and the bigram model. Returns self."""
         if isinstance(texts, str):
             raise ConfigError("fit() takes an iterable of documents, not one string; wrap it: fit([text])")
         for text in texts:
-            sents = _sentence_tokens(text)
-            self._stats.add(sents)
-            self._model.add(sents)
+            tk = Tokens(text)
+            self._stats.add(tk)
+            self._model.add(tk)
             self._fitted.add(hash(text))
+        self._alone.clear()
         return self
 
     def score(self, text: str, *, reference: str | None = None, skip: Sequence[Span] = (),
@@ -90,48 +101,61 @@ class ArtifactScorer:
         """
         if isinstance(others, str):
             raise ConfigError("others= takes a list of the other copies' texts, not one string; wrap it: others=[text]")
-        spans = sentences(text)
-        sents = [words(text, s, e) for s, e in spans]
-        tokens = [t for s in sents for t in s]
-        fitted = hash(text) in self._fitted
-        if fitted:
-            stats, own = self._stats, Counter(p for s in sents for p in zip((t.lower for t in s), (t.lower for t in s[1:])))
-        else:
-            extra = CorpusStats()
-            extra.add(sents)
-            stats, own = CorpusView(self._stats, extra), None
-        starts = frozenset(s[0].start for s in sents if s)
-        on = self.kinds
-        flags: list[Flag] = []
-        if "debris" in on:
-            flags += find_debris(text)
-        glued = find_glued(tokens, text, stats) if "glued" in on else []
-        flags += glued
-        if "misspelling" in on:
-            flags += find_misspellings(tokens, text, stats, starts, frozenset(f.start for f in glued))
-        if "dropped" in on:
-            flags += find_dropped(text)
-        if "duplicated" in on:
-            flags += find_duplicated(text)
-        if "untranslated" in on:
-            flags += find_untranslated(text, [(s, e, t) for (s, e), t in zip(spans, sents)], seed=self.seed)
-        if "capitalisation" in on:
-            flags += find_capitalisation(tokens, text, stats, self._model.bigrams)
-        if "improbable" in on:
-            flags += find_improbable(sents, text, self._model, own, min_expected=self.min_expected)
-        if reference is not None and on & {"divergent", "name"}:
-            flags += [f for f in find_divergent(text, spans, reference, sentences(reference), self._model)
-                      if f.kind in on]
         copies = [c for c in dict.fromkeys([reference, *others]) if c is not None and c != text]
+        cluster = reference is not None or len(copies) >= MIN_VOTERS
+        key = hash(text)
+        cached = self._alone.get(key)
+        tk = None
+        if cached is None or cluster:
+            tk = self._prepared(text)[0] if cluster else Tokens(text)
+        if cached is None:
+            cached = self._single(tk, key in self._fitted)
+            if len(self._alone) >= CACHE_SIZE:
+                self._alone.clear()
+            self._alone[key] = cached
+        flags = list(cached)
+        on = self.kinds
+        if reference is not None and on & {"divergent", "name"}:
+            ref_tk, ref_copy = self._prepared(reference)
+            flags += [f for f in find_divergent(tk, ref_tk, self._model, doc_stems=self._prepared(text)[1].stems,
+                                                ref_stems=ref_copy.stems) if f.kind in on]
         if "divergent" in on and len(copies) >= MIN_VOTERS:
-            stems = [content_stems(text[s:e]) for s, e in spans]
-            flags += find_consensus(text, sents, votes(stems, [self._copy(c) for c in copies]))
+            stems = self._prepared(text)[1].stems
+            flags += find_consensus(tk, votes(stems, [self._prepared(c)[1] for c in copies[:MAX_VOTERS]]))
         kept = _resolve(flags, skip, self.min_score)
         return kept, 1000.0 * sum(f.score for f in kept) / max(len(text), 1)
 
-
-def _sentence_tokens(text: str) -> list[list[Token]]:
-    return [words(text, s, e) for s, e in sentences(text)]
+    def _single(self, tk: Tokens, fitted: bool) -> list[Flag]:
+        """Flags of the signals that read one document alone."""
+        if fitted:
+            stats = self._stats
+        else:
+            extra = CorpusStats()
+            extra.add(tk)
+            stats = CorpusView(self._stats, extra)
+        on, text = self.kinds, tk.text
+        flags: list[Flag] = []
+        if "debris" in on:
+            flags += find_debris(text)
+        if english_share(tk) < MIN_ENGLISH_SHARE:
+            return flags  # not an English text: every other signal reads English
+        rare = rare_words(tk, RARE_ZIPF)
+        table = english_table()
+        glued = find_glued(tk, stats, [i for i in rare if tk.lower[i] not in table]) if "glued" in on else []
+        flags += glued
+        if "misspelling" in on:
+            flags += find_misspellings(tk, stats, frozenset(f.start for f in glued), rare)
+        if "dropped" in on:
+            flags += find_dropped(text)
+        if "duplicated" in on:
+            flags += find_duplicated(tk)
+        if "untranslated" in on:
+            flags += find_untranslated(tk, seed=self.seed)
+        if "capitalisation" in on:
+            flags += find_capitalisation(tk, stats, self._model)
+        if "improbable" in on:
+            flags += find_improbable(tk, self._model, fitted=fitted, min_expected=self.min_expected)
+        return flags
 
 
 def _resolve(flags: list[Flag], skip: Sequence[Span], min_score: float) -> list[Flag]:

@@ -1,34 +1,70 @@
-"""Tokens and sentences with character offsets, so every flag can point into the text."""
+"""Tokens and sentences with character offsets, so every flag can point into the text.
+
+A text is tokenised once (:class:`Tokens`) into plain parallel lists (words, their
+lower-case forms, offsets, sentence ranges); every signal reads those lists.
+Building them takes a few C-level calls per text instead of one object per word,
+which is what keeps scoring a corpus cheap.
+"""
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from bisect import bisect_left
+from itertools import accumulate
 
 from dedupe.types import Flag
 
+from .lexicon import english_table
+
 # Letters with inner apostrophes ("Kim's", "don't"); hyphens and digits split words,
 # so "well-knwon" yields "well" and "knwon".
-WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*"
+# split() with one capturing group alternates gap, word, gap, word... so the offsets
+# of every word follow from the running sum of the parts' lengths
+_SPLIT = re.compile(f"({WORD})")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+# a line's text without the spaces around it: group 1
+_LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")
 
 
-class Token(NamedTuple):
-    """A word with its offsets; ``lower`` is the look-up key (a tuple: cheap to make by the thousand)."""
+class Tokens:
+    """The words of a text as parallel lists, with sentence ranges.
 
-    start: int
-    end: int
-    text: str
-    lower: str
+    ``words[i]`` is the i-th word, ``lower[i]`` its look-up key, ``starts[i]``/``ends[i]``
+    its offsets; ``sentences`` are the (start, end) character spans of
+    :func:`sentences` and ``ranges`` the matching word-index ranges ``(i0, i1)``.
 
-
-def words(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Word tokens of ``text[start:end]`` with absolute offsets.
-
-    >>> [t.text for t in words("Kim's self-made plan, 2019.")]
-    ["Kim's", 'self', 'made', 'plan']
+    >>> tk = Tokens("Kim's plan.\\nIt works.")
+    >>> tk.words, tk.starts, tk.ranges
+    (["Kim's", 'plan', 'It', 'works'], [0, 6, 12, 15], [(0, 2), (2, 4)])
     """
-    end = len(text) if end is None else end
-    return [Token(m.start(), m.end(), m.group(), m.group().lower()) for m in WORD_RE.finditer(text, start, end)]
+
+    __slots__ = ("text", "words", "lower", "starts", "ends", "sentences", "ranges", "_zipfs")
+
+    def __init__(self, text: str):
+        parts = _SPLIT.split(text)
+        cum = list(accumulate(map(len, parts)))
+        self.text = text
+        self.words: list[str] = parts[1::2]
+        self.lower: list[str] = list(map(str.lower, self.words))
+        self.starts: list[int] = cum[0:-1:2]
+        self.ends: list[int] = cum[1::2]
+        self.sentences = sentences(text)
+        self.ranges = [(bisect_left(self.starts, s), bisect_left(self.starts, e)) for s, e in self.sentences]
+        self._zipfs: list[float] | None = None
+
+    def zipfs(self) -> list[float]:
+        """English Zipf frequency of every word (0.0 when unknown), looked up once per text."""
+        if self._zipfs is None:
+            table = english_table()
+            self._zipfs = [table.get(w, 0.0) for w in self.lower]
+        return self._zipfs
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def sentence_starts(self) -> set[int]:
+        """Indices of the words that open a sentence."""
+        return {i0 for i0, i1 in self.ranges if i1 > i0}
 
 
 def lines(text: str) -> list[tuple[int, int]]:
@@ -37,16 +73,7 @@ def lines(text: str) -> list[tuple[int, int]]:
     >>> lines("a b\\n\\n  c \\n")
     [(0, 3), (7, 8)]
     """
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+    return [m.span(1) for m in _LINE.finditer(text)]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

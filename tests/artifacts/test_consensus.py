@@ -3,8 +3,8 @@ import pytest
 
 from dedupe.artifacts import ArtifactScorer
 from dedupe.artifacts.consensus import Copy, find_consensus, votes
-from dedupe.artifacts.align import content_stems
-from dedupe.artifacts.text import sentences, words
+from dedupe.artifacts.align import sentence_stems
+from dedupe.artifacts.text import Tokens
 from dedupe.errors import ConfigError
 
 OTHERS = [
@@ -17,10 +17,8 @@ COPY = "The rebels finished the encirclement of the harbour town on Friday.\nFar
 
 
 def _flags(text, others):
-    spans = sentences(text)
-    copies = [Copy(o, sentences(o)) for o in others]
-    return find_consensus(text, [words(text, s, e) for s, e in spans],
-                          votes([content_stems(text[s:e]) for s, e in spans], copies))
+    tk = Tokens(text)
+    return find_consensus(tk, votes(sentence_stems(tk), [Copy(Tokens(o)) for o in others]))
 
 
 def test_consensus_flags_the_odd_wording_only():

@@ -6,7 +6,7 @@ from dedupe.artifacts.debris import find_debris
 from dedupe.artifacts.foreign import find_untranslated
 from dedupe.artifacts.grammar import find_dropped, find_duplicated
 from dedupe.artifacts.lm import BigramModel, find_improbable
-from dedupe.artifacts.text import sentences, words
+from dedupe.artifacts.text import Tokens
 from dedupe.artifacts.words import find_glued, find_misspellings
 
 
@@ -22,7 +22,7 @@ def test_debris_finds_markup_and_spares_prose():
 
 def test_glued_camel_case_and_lost_space():
     t = "The bank cut ratesThe move surprised traders who sold bondsfor cash."
-    flags = find_glued(words(t), t, CorpusStats())
+    flags = find_glued(Tokens(t), CorpusStats())
     assert _texts(flags) == ["ratesThe", "bondsfor"]
     assert all(t[f.start:f.end] == f.text for f in flags)
 
@@ -30,23 +30,20 @@ def test_glued_camel_case_and_lost_space():
 def test_glued_spares_brands_known_to_the_corpus():
     stats = CorpusStats()
     for _ in range(2):
-        stats.add([words("shares of ZorbaTech rose")])
-    t = "ZorbaTech and YouTube reported results."
-    assert find_glued(words(t), t, stats) == []
+        stats.add(Tokens("shares of ZorbaTech rose"))
+    assert find_glued(Tokens("ZorbaTech and YouTube reported results."), stats) == []
 
 
 def test_misspelling_flags_non_words_not_names():
     t = "The goverment said Okonjo and Vrbnik agreed to the polcy plan in Blorvania."
-    stats = CorpusStats()
-    assert _texts(find_misspellings(words(t), t, stats)) == ["goverment", "polcy"]
+    assert _texts(find_misspellings(Tokens(t), CorpusStats())) == ["goverment", "polcy"]
 
 
 def test_misspelling_spares_terms_the_corpus_repeats():
     stats = CorpusStats()
-    stats.add([words("the qorvex index rose")])
-    stats.add([words("the qorvex index fell")])
-    t = "the qorvex index was flat"
-    assert find_misspellings(words(t), t, stats) == []
+    stats.add(Tokens("the qorvex index rose"))
+    stats.add(Tokens("the qorvex index fell"))
+    assert find_misspellings(Tokens("the qorvex index was flat"), stats) == []
 
 
 def test_dropped_word_traces():
@@ -57,39 +54,64 @@ def test_dropped_word_traces():
 
 def test_duplicated_repeats_and_idioms():
     t = "They will will meet to build a strong build plan, step by step, more and more."
-    assert _texts(find_duplicated(t)) == ["will will", "build a strong build"]
-    assert find_duplicated("Prices rose from 10 dollars to 12 dollars. He had had enough.") == []
+    assert _texts(find_duplicated(Tokens(t))) == ["will will", "build a strong build"]
+    assert find_duplicated(Tokens("Prices rose from 10 dollars to 12 dollars. He had had enough.")) == []
+    assert find_duplicated(Tokens("No, no. We read the\nThe report said so")) == []
 
 
 def test_untranslated_sentence_and_chrome_line():
     t = ("Ministers met on Monday.\nDie Regierung hat heute einen neuen Plan vorgestellt.\n"
          "Kommentare: 12\nThe plan was approved.")
-    segs = [(s, e, words(t, s, e)) for s, e in sentences(t)]
-    assert _texts(find_untranslated(t, segs)) == ["Die Regierung hat heute einen neuen Plan vorgestellt.",
+    assert _texts(find_untranslated(Tokens(t))) == ["Die Regierung hat heute einen neuen Plan vorgestellt.",
                                                  "Kommentare: 12"]
 
 
 def test_untranslated_spares_names_and_loanwords():
-    t = "The Bundesbank and Banco Santander met in Sao Paulo for a fiesta."
-    segs = [(s, e, words(t, s, e)) for s, e in sentences(t)]
-    assert find_untranslated(t, segs) == []
+    assert find_untranslated(Tokens("The Bundesbank and Banco Santander met in Sao Paulo for a fiesta.")) == []
 
 
 def test_capitalisation_needs_corpus_evidence():
     stats = CorpusStats()
     for s in ("leaders met in Quorvia today", "officials in Quorvia said", "the army of Quorvia left"):
-        stats.add([words(s)])
-    t = "the troops reached quorvia and the river"
-    stats.add([words(t)])
-    assert _texts(find_capitalisation(words(t), t, stats)) == ["quorvia"]
+        stats.add(Tokens(s))
+    t = Tokens("the troops reached quorvia and the river")
+    stats.add(t)
+    assert _texts(find_capitalisation(t, stats)) == ["quorvia"]
 
 
 def test_improbable_needs_a_large_corpus():
-    corpus = [[words("the new rules and the old rules of the city")]] * 400
-    t = "the old rules of the new the city"
-    assert _texts(find_improbable([words(t)], t, BigramModel().fit(corpus))) == ["new the"]
-    small = BigramModel().fit(corpus[:2])
-    assert find_improbable([words(t)], t, small) == []
+    corpus = [Tokens("the new rules and the old rules of the city")] * 400
+    t = Tokens("the old rules of the new the city")
+    assert _texts(find_improbable(t, BigramModel().fit(corpus))) == ["new the"]
+    assert find_improbable(t, BigramModel().fit(corpus[:2])) == []
+
+
+def test_improbable_word_next_to_a_grammar_class_it_never_meets():
+    # "budget" is followed by prepositions and "of", never by a determiner
+    corpus = [Tokens(s) for s in ("we read the budget of the town", "they cut a budget for the school",
+                                  "she wrote the budget in the spring", "he saw this budget on the desk")] * 40
+    model = BigramModel().fit(corpus)
+    # "those" never occurs in the corpus, so neither the pair nor its swap has a count
+    flags = {f.text: f.reason for f in find_improbable(Tokens("they cut budget those plans"), model)}
+    assert "determiner word right after 'budget' 0 times" in flags["budget those"]
+    assert find_improbable(Tokens("they cut the budget for the town"), model) == []
+
+
+def test_improbable_word_order_the_corpus_always_writes_the_other_way():
+    corpus = [Tokens("the plan came in response to the vote")] * 30
+    model = BigramModel().fit(corpus)
+    [flag] = find_improbable(Tokens("the plan came response in to the vote"), model)
+    assert flag.text == "response in" and "word order" in flag.reason
+    assert find_improbable(Tokens("the plan came in response to the vote"), model) == []
+
+
+def test_improbable_leaves_out_the_documents_own_pairs():
+    corpus = [Tokens("the new rules and the old rules of the city")] * 400
+    odd = Tokens("the old rules of the new the city")
+    model = BigramModel().fit([*corpus, odd])
+    [mine] = find_improbable(odd, model, fitted=True)
+    [other] = find_improbable(odd, model, fitted=False)
+    assert "occurs 0 times elsewhere" in mine.reason and "occurs 1 times elsewhere" in other.reason
 
 
 def test_alignment_is_monotone_and_diff_flags_rarer_words_and_names():
@@ -115,15 +137,14 @@ def test_capitalisation_of_a_common_word_inside_a_name_uses_its_neighbour():
     stats, lm = CorpusStats(), BigramModel()
     for s in ("then the Harbour Board Chair met the press", "we read a Harbour Board Report on the fish",
               "and the Harbour Board Chair said no to it", "the board met"):
-        stats.add([words(s)])
-        lm.add([words(s)])
-    t = "the Harbour board Chair agreed"
-    stats.add([words(t)])
-    lm.add([words(t)])
+        stats.add(Tokens(s))
+        lm.add(Tokens(s))
+    t = Tokens("the Harbour board Chair agreed")
+    stats.add(t)
+    lm.add(t)
     # only before a name or title is the common word part of the name
-    assert [f.start for f in find_capitalisation(words(t), t, stats, lm.bigrams)] == [t.index("board")]
-    plain = "and the Harbour board agreed"
-    assert find_capitalisation(words(plain), plain, stats, lm.bigrams) == []
+    assert [f.start for f in find_capitalisation(t, stats, lm)] == [t.text.index("board")]
+    assert find_capitalisation(Tokens("and the Harbour board agreed"), stats, lm) == []
 
 
 def test_dropped_before_a_closing_quote_and_determiner_before_preposition():
