@@ -183,18 +183,26 @@ def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, con
     edges = np.array([[p.a, p.b] for p in pairs], dtype=np.int64).reshape(-1, 2)
     similarity = np.array([p.similarity for p in pairs])
     groups = cluster_pairs(len(documents), edges, similarity, min_support=config.cluster.min_support)
+    cluster_of = {m: cid for cid, members in enumerate(groups) for m in members}
+    pairs_of: dict[int, list[Pair]] = {}
+    for p in pairs:
+        cid = cluster_of.get(p.a)
+        if cid is not None and cid == cluster_of.get(p.b):
+            pairs_of.setdefault(cid, []).append(p)
+    canonicals = [choose_canonical(documents, members) for members in groups]
+    links = np.array([[m, c] for members, c in zip(groups, canonicals) for m in members], dtype=np.int64).reshape(-1, 2)
+    sims = iter(pair_similarity(matrix, links).tolist())
     clusters = []
-    for cid, members in enumerate(groups, start=1):
-        canonical = choose_canonical(documents, members)
-        member_set = set(members)
-        sims = pair_similarity(matrix, np.array([[m, canonical] for m in members]))
+    for cid, (members, canonical) in enumerate(zip(groups, canonicals)):
+        similarity_to_canonical = {m: next(sims) for m in members}
+        similarity_to_canonical[canonical] = 1.0
         clusters.append(
             Cluster(
-                id=cid,
+                id=cid + 1,
                 members=members,
                 canonical=canonical,
-                pairs=[p for p in pairs if p.a in member_set and p.b in member_set],
-                similarity={m: (1.0 if m == canonical else float(s)) for m, s in zip(members, sims)},
+                pairs=pairs_of.get(cid, []),
+                similarity=similarity_to_canonical,
             )
         )
     return clusters
