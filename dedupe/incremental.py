@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from dedupe.config import ScanConfig
@@ -132,13 +133,9 @@ def index_add(
     Documents already indexed (same source file and id) are skipped, so adding
     a folder twice changes nothing.
     """
-    check_batch(batch)
-    store, config = open_index(index_path, config)
-    try:
+    with _opened(index_path, config, batch) as (store, config):
         documents, errors = read(paths, config, track)
         return _update(store, config, documents, errors, workers=workers, batch=batch, track=track)
-    finally:
-        store.close()
 
 
 def index_add_documents(
@@ -152,10 +149,17 @@ def index_add_documents(
     track: Track = no_progress,
 ) -> IndexUpdate:
     """:func:`index_add` for documents already read (the library entry point)."""
+    with _opened(index_path, config, batch) as (store, config):
+        return _update(store, config, documents, errors, workers=workers, batch=batch, track=track)
+
+
+@contextmanager
+def _opened(index_path: str | os.PathLike, config: ScanConfig | None, batch: int):
+    """The open index and the config it groups with; closed on exit."""
     check_batch(batch)
     store, config = open_index(index_path, config)
     try:
-        return _update(store, config, documents, errors, workers=workers, batch=batch, track=track)
+        yield store, config
     finally:
         store.close()
 
