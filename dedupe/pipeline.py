@@ -1,10 +1,12 @@
 """The scan pipeline: small stages over plain data, run in order by :func:`scan`.
 
-read -> strip boilerplate -> detect language -> extract terms -> sign -> band
--> verify -> cluster -> score artifacts -> choose canonical -> ScanResult.
+read -> fit boilerplate -> analyse (boilerplate spans, language, terms and
+shingles; per document, in worker processes or Dask tasks) -> sign -> band
+-> verify -> score artifacts alone -> cluster and choose canonical -> score
+cluster members against their canonical -> ScanResult.
 
 Each stage is a function of its inputs and its own settings, so it can be
-tested alone and run by another engine (a Dask partition calls the same ones).
+tested alone and run by another engine (``mapper``: Dask calls the same ones).
 Long stages report progress through a ``track`` callable (a no-op by default;
 the CLI passes a rich progress bar).
 
