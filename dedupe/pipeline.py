@@ -27,6 +27,7 @@ from functools import lru_cache, partial
 from typing import TypeVar
 
 import numpy as np
+import scipy.sparse as sp
 
 from dedupe.boilerplate import Boilerplate, strip
 from dedupe.canonical import choose_canonical
@@ -74,12 +75,11 @@ def fit_boilerplate(texts: Iterable[str], config: ScanConfig) -> Boilerplate:
     return Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior).fit(texts)
 
 
-def mark_boilerplate(documents: list[Document], config: ScanConfig) -> list[str]:
-    """Stage 2: fill ``doc.boilerplate``; return each text with its boilerplate blanked."""
+def mark_boilerplate(documents: list[Document], config: ScanConfig) -> None:
+    """Stage 2 alone (for scoring without grouping): fill ``doc.boilerplate``."""
     model = fit_boilerplate((d.text for d in documents), config)
     for doc in documents:
         doc.boilerplate = model.spans(doc.text)
-    return [strip(d.text, d.boilerplate) for d in documents]
 
 
 @dataclass(slots=True)
@@ -158,7 +158,7 @@ def sign(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
 
 def find_pairs(
     documents: Sequence[Document], features: Sequence[Features], signatures: np.ndarray, config: ScanConfig
-) -> tuple[list[Pair], "np.ndarray"]:
+) -> tuple[list[Pair], sp.csr_matrix]:
     """Stages 6-7: band, verify. Returns the verified pairs and the term matrix."""
     candidates = candidate_pairs(signatures, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
     weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features)
@@ -264,7 +264,7 @@ def scan_documents(
     del features, signatures
     if config.score:
         # The canonical copy is the one that scores cleanest alone; then every
-        # other copy is scored again, against it.
+        # member of a cluster is scored again, against it and the other copies.
         scorer = fit_scorer((d.text for d in documents), config)
         score_artifacts(documents, scorer, range(len(documents)), track=track)
     clusters = build_clusters(documents, pairs, matrix, config)
