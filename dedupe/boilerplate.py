@@ -29,7 +29,7 @@ from dedupe.errors import ConfigError, DedupeError
 from dedupe.normalise import normalise
 from dedupe.types import Span
 
-__all__ = ["Boilerplate", "strip", "PRIOR_PATTERNS"]
+__all__ = ["Boilerplate", "line_table", "strip", "PRIOR_PATTERNS"]
 
 # Documents sampled per frequent line to judge whether they are copies of one
 # story: enough for a stable mean, small enough to keep fit linear in corpus size.
@@ -140,6 +140,24 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
     if len(keys) != len(matches):  # the normaliser dropped the separator: go line by line
         keys = [line_key(m.group()) for m in matches]
     return [(m.start(), m.end(), key.strip()) for m, key in zip(matches, keys) if key.strip()]
+
+
+def _line_dict(text: str) -> dict[int, int]:
+    # One slot per distinct line: a line repeated within a page says nothing about other pages.
+    return {_hash(key): min(len(key), _WEIGHT_CAP) for _, _, key in _lines(text)}
+
+
+def line_table(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """What :meth:`Boilerplate.fit` counts of one document: the hash (uint64) and
+    length (uint16, capped) of each distinct non-blank line, in text order.
+
+    >>> hashes, weights = line_table("Menu\\n\\nRain fell.\\nMenu")
+    >>> len(hashes), weights.tolist()
+    (2, [4, 10])
+    """
+    lines = _line_dict(text)
+    return (np.fromiter(lines.keys(), dtype=np.uint64, count=len(lines)),
+            np.fromiter(lines.values(), dtype=np.uint16, count=len(lines)))
 
 
 def _hash(key: str) -> int:
@@ -291,6 +309,7 @@ class Boilerplate:
         self.max_copy_overlap = float(max_copy_overlap)
         self.use_prior = use_prior
         self._boilerplate: frozenset[int] | None = None
+        self._sorted = np.empty(0, dtype=np.uint64)
         self.stats_: dict[str, int] = {}
 
     def fit(self, texts: Iterable[str]) -> "Boilerplate":
@@ -305,17 +324,52 @@ class Boilerplate:
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise ConfigError(f"texts[{i}] is {type(text).__name__}, expected str (decode documents first)")
-            # One slot per distinct line: a line repeated within a page says nothing about other pages.
-            lines = {_hash(key): min(len(key), _WEIGHT_CAP) for _, _, key in _lines(text)}
+            lines = _line_dict(text)
             hashes.extend(lines.keys())
             weights.extend(lines.values())
             ptr.append(len(hashes))
-        self._boilerplate, self.stats_ = self._decide(
+        return self._fit_flat(
             np.frombuffer(hashes, dtype=np.uint64),
             np.frombuffer(weights, dtype=np.uint16),
             np.frombuffer(ptr, dtype=np.int64),
         )
+
+    def fit_tables(self, tables: Sequence[tuple[np.ndarray, np.ndarray]]) -> "Boilerplate":
+        """:meth:`fit` from each document's :func:`line_table` instead of its text.
+
+        A persistent index keeps these tables, so a corpus grown by a day's
+        pages is refitted without reading or normalising the old pages again;
+        the model is the one ``fit`` on the texts gives.
+
+        >>> pages = ["Menu\\nRain closed the road.", "Menu\\nThe mayor spoke.", "Menu\\nBees swarmed."]
+        >>> Boilerplate().fit_tables([line_table(p) for p in pages]).marks(line_table(pages[0])[0]).tolist()
+        [True, False]
+        """
+        lengths = np.fromiter((len(h) for h, _ in tables), dtype=np.int64, count=len(tables))
+        return self._fit_flat(
+            np.concatenate([h for h, _ in tables]).astype(np.uint64) if tables else np.empty(0, np.uint64),
+            np.concatenate([w for _, w in tables]).astype(np.uint16) if tables else np.empty(0, np.uint16),
+            np.concatenate(([0], np.cumsum(lengths))),
+        )
+
+    def _fit_flat(self, hashes: np.ndarray, weights: np.ndarray, ptr: np.ndarray) -> "Boilerplate":
+        self._boilerplate, self.stats_ = self._decide(hashes, weights, ptr)
+        self._sorted = np.array(sorted(self._boilerplate), dtype=np.uint64)
         return self
+
+    def marks(self, hashes: np.ndarray) -> np.ndarray:
+        """Which of these line hashes (from :func:`line_table`) the fitted model
+        holds to be boilerplate; the generic prior is not applied (it does not
+        depend on the corpus). Vectorised, to compare a whole index's lines
+        with a refitted model at once.
+
+        >>> Boilerplate().fit([]).marks(np.array([1, 2], dtype=np.uint64)).tolist()
+        [False, False]
+        """
+        self._check_fitted()
+        if not len(self._sorted):
+            return np.zeros(len(hashes), dtype=bool)
+        return _member(np.asarray(hashes, dtype=np.uint64), self._sorted)
 
     def _decide(self, hashes: np.ndarray, weights: np.ndarray, ptr: np.ndarray) -> tuple[frozenset[int], dict]:
         """Apply the class rule to the flat per-document arrays (document ``d`` owns ``ptr[d]:ptr[d+1]``)."""
@@ -381,16 +435,19 @@ class Boilerplate:
             samples=doc_of[by_line[starts[group] + offsets]],
         )
 
+    def _check_fitted(self) -> None:
+        if self._boilerplate is None:
+            raise DedupeError(
+                "Boilerplate used before fit(); call fit(texts) first (fit([]) uses the prior only)"
+            )
+
     def spans(self, text: str) -> list[Span]:
         """Return the boilerplate lines of ``text`` as spans (offsets into ``text``).
 
         >>> Boilerplate().fit([]).spans("Body text here.\\n0 Comments")
         [Span(start=16, end=26, text='0 Comments')]
         """
-        if self._boilerplate is None:
-            raise DedupeError(
-                "Boilerplate.spans() called before fit(); call fit(texts) first (fit([]) uses the prior only)"
-            )
+        self._check_fitted()
         found = []
         for start, end, key in _lines(text):
             if len(key) > self.max_line_chars:

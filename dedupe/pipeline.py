@@ -147,12 +147,31 @@ def sign(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
     in more than ``max_df`` of the corpus (at least ``min_df_cut`` documents):
     "mln" or "shares" in a business feed tie thousands of unrelated documents
     into candidates and tell nothing about which are copies."""
-    sets = [f.shingles for f in features]
-    cut = max(config.sign.max_df * len(sets), config.sign.min_df_cut)
-    values, counts = np.unique(np.concatenate(sets) if sets else np.empty(0, np.uint64), return_counts=True)
-    common = values[counts > cut]
-    if len(common):
-        sets = [s[~np.isin(s, common)] for s in sets]
+    cuts = cut_masks(features, common_shingles(features, config))
+    return sign_kept(features, cuts, config)
+
+
+def common_shingles(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
+    """The sorted shingles :func:`sign` leaves out as too common in this corpus."""
+    cut = max(config.sign.max_df * len(features), config.sign.min_df_cut)
+    every = np.concatenate([f.shingles for f in features]) if features else np.empty(0, np.uint64)
+    values, counts = np.unique(every, return_counts=True)
+    return values[counts > cut]
+
+
+def cut_masks(features: Sequence[Features], common: np.ndarray) -> list[np.ndarray]:
+    """Per document, which of its shingles are in ``common``; one membership
+    test over all shingles at once (per-document tests cost more than signing)."""
+    lengths = [len(f.shingles) for f in features]
+    if not len(common) or not features:
+        return [np.zeros(n, dtype=bool) for n in lengths]
+    every = np.concatenate([f.shingles for f in features])
+    return np.split(np.isin(every, common), np.cumsum(lengths)[:-1])
+
+
+def sign_kept(features: Sequence[Features], cuts: Sequence[np.ndarray], config: ScanConfig) -> np.ndarray:
+    """Signatures of each document's shingles outside its cut mask."""
+    sets = [f.shingles[~cut] if cut.any() else f.shingles for f, cut in zip(features, cuts)]
     return _signer(config.sign.num_perm, config.sign.seed).sign_many(sets)
 
 

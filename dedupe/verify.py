@@ -38,6 +38,8 @@ from sklearn.preprocessing import normalize
 from dedupe.errors import ConfigError
 from dedupe.shingles import Features
 
+# Documents per vectorised counting step: bounds the temporary arrays.
+_BATCH = 20_000
 
 
 class TermWeights:
@@ -56,17 +58,27 @@ class TermWeights:
         self._df = np.zeros(n_features, dtype=np.int32)
         self._n_docs = 0
 
-    def _row(self, features: Features) -> tuple[np.ndarray, np.ndarray]:
-        keep = features.zipfs < self.zipf_ceiling
-        cols = features.terms[keep].astype(np.int64) % self.n_features
-        return cols, self.zipf_ceiling - features.zipfs[keep].astype(np.float64)
+    def _rows(self, documents: Sequence[Features]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(doc, cols, vals)`` of every kept term of ``documents``, documents in
+        order: one pass over the concatenated terms, not one numpy call per document."""
+        if not documents:
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+        lengths = np.fromiter((len(f.terms) for f in documents), dtype=np.int64, count=len(documents))
+        zipfs = np.concatenate([f.zipfs for f in documents])
+        keep = zipfs < self.zipf_ceiling
+        doc = np.repeat(np.arange(len(documents)), lengths)[keep]
+        cols = np.concatenate([f.terms for f in documents])[keep].astype(np.int64) % self.n_features
+        return doc, cols, self.zipf_ceiling - zipfs[keep].astype(np.float64)
 
     def partial_fit(self, documents: Iterable[Features]) -> "TermWeights":
         """Add documents to the frequency counts (call repeatedly to stream)."""
-        for features in documents:
-            cols, _ = self._row(features)
-            self._df[np.unique(cols)] += 1
-            self._n_docs += 1
+        for part in _batches(documents, _BATCH):
+            doc, cols, _ = self._rows(part)
+            # A column counts once per document, however many of its terms hash there.
+            keys = np.sort(doc * self.n_features + cols)
+            distinct = keys[np.concatenate(([True], keys[1:] != keys[:-1]))[: len(keys)]] % self.n_features
+            self._df += np.bincount(distinct, minlength=self.n_features).astype(np.int32)
+            self._n_docs += len(part)
         return self
 
     def fit(self, documents: Iterable[Features]) -> "TermWeights":
@@ -77,22 +89,23 @@ class TermWeights:
     def transform(self, documents: Iterable[Features]) -> sp.csr_matrix:
         """L2-normalised rows of weighted terms, one per document."""
         idf = (np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0)
-        indptr, indices, data = [0], [], []
-        for features in documents:
-            cols, vals = self._row(features)
-            indices.append(cols)
-            data.append(vals * idf[cols])
-            indptr.append(indptr[-1] + len(cols))
-        matrix = sp.csr_matrix(
-            (
-                np.concatenate(data) if data else np.empty(0),
-                np.concatenate(indices) if indices else np.empty(0, dtype=np.int64),
-                np.asarray(indptr),
-            ),
-            shape=(len(indptr) - 1, self.n_features),
-        )
+        documents = list(documents)
+        doc, cols, vals = self._rows(documents)
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(doc, minlength=len(documents)))))
+        matrix = sp.csr_matrix((vals * idf[cols], cols, indptr), shape=(len(documents), self.n_features))
         matrix.sum_duplicates()
         return normalize(matrix)
+
+
+def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features]]:
+    batch: list[Features] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def pair_similarity(matrix: sp.csr_matrix, pairs: np.ndarray, *, chunk: int = 100_000) -> np.ndarray:
