@@ -1,15 +1,22 @@
 """Add documents to a persistent index and regroup everything seen so far.
 
-The index keeps every document's text as read and its cached analysis, so a
-new day's folder is grouped with all earlier ones by the *same* stages as one
-scan of everything (:func:`dedupe.pipeline.scan_documents`), in the same corpus
-order: the boilerplate model is fitted on all stored texts plus the new ones,
-a stored document is re-analysed only when its boilerplate spans changed
-(otherwise its cached features are exactly what a full scan would compute),
-and signing, banding, verification and clustering run over all documents.
+The index keeps every document's text as read, its cached analysis and what
+the corpus-wide steps decided for it (:class:`dedupe.index.Cached`), so a new
+day's folder is grouped with all earlier ones by the *same* stages as one scan
+of everything (:func:`dedupe.pipeline.scan_documents`), in the same corpus
+order, while the work grows with the new documents:
+
+* the boilerplate model is refitted from the stored line tables plus the new
+  documents' (no old text is read or normalised again); a stored document is
+  re-analysed only when the refitted model marks its lines differently
+  (otherwise its cached spans, language and features are exactly what a full
+  scan computes);
+* the too-common shingles are recounted over all stored features; a stored
+  document is signed again only when its cut changed;
+* banding, verification and clustering run over all documents (vectorised).
+
 So an index built from day 1, then given day 2, holds the clusters one scan of
-both folders finds; what it saves is reading, language detection and
-featurising of the old documents.
+both folders finds.
 
 >>> update = index_add(["day2"], "news.index", ScanConfig(score=False))  # doctest: +SKIP
 >>> [[update.result.documents[m].id for m in update.result.clusters[c - 1].members]
@@ -25,19 +32,23 @@ from dataclasses import dataclass, field
 
 from dedupe.config import ScanConfig
 from dedupe.errors import DedupeError
-from dedupe.index.base import IndexStore, StoredDocument, check_batch, check_params, grouping_params
-from dedupe.index.sqlite import SQLiteIndex
+import numpy as np
+
+from dedupe.boilerplate import Boilerplate, line_table
+from dedupe.index import open_store
+from dedupe.index.base import Cached, IndexStore, StoredDocument, check_batch, check_params, grouping_params
 from dedupe.pipeline import (
     Track,
     analyse,
     build_clusters,
+    common_shingles,
+    cut_masks,
     find_pairs,
-    fit_boilerplate,
     fit_scorer,
     no_progress,
     read,
     score_artifacts,
-    sign,
+    sign_kept,
 )
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult
 
@@ -54,7 +65,9 @@ class IndexUpdate:
     stored ones, ``formed`` of clusters of new documents only;
     ``already_indexed`` the ids of inputs that were in the index already (skipped);
     ``reanalysed`` how many stored documents had to be analysed again because
-    the grown corpus changed their boilerplate.
+    the grown corpus changed their boilerplate, ``resigned`` how many stored
+    documents had to be signed again (re-analysed ones, and those whose too-common
+    shingles changed).
     """
 
     result: ScanResult
@@ -63,6 +76,7 @@ class IndexUpdate:
     formed: list[int] = field(default_factory=list)
     already_indexed: list[str] = field(default_factory=list)
     reanalysed: int = 0
+    resigned: int = 0
 
     def report(self) -> ScanResult:
         """A ScanResult of the new documents and of every cluster they joined or
@@ -101,7 +115,7 @@ def open_index(
 
     >>> store, config = open_index("news.index")   # doctest: +SKIP
     """
-    store = SQLiteIndex.open(index_path, create=create)
+    store = open_store(index_path, create=create)
     stored = store.params()
     try:
         if stored is None:
@@ -194,16 +208,22 @@ def index_remove(
 def index_stats(index_path: str | os.PathLike) -> dict:
     """Counts (documents, clusters, clustered documents, sources, languages),
     format version, grouping parameters and file size of an index."""
-    with SQLiteIndex.open(index_path, create=False) as store:
+    store = open_store(index_path, create=False)
+    try:
         return store.stats()
+    finally:
+        store.close()
 
 
 def index_export(index_path: str | os.PathLike) -> ScanResult:
     """The index's documents and last clusters as a ScanResult, for any report
     writer. Flags and verified pairs are not stored, so they are empty."""
-    with SQLiteIndex.open(index_path, create=False) as store:
+    store = open_store(index_path, create=False)
+    try:
         stored = store.load()
         params = store.params() or {}
+    finally:
+        store.close()
     return ScanResult(
         documents=[s.document for s in stored], clusters=_stored_clusters(stored), errors=[], params=params
     )
@@ -250,27 +270,41 @@ def _update(
         store.set_clusters({})
         return IndexUpdate(ScanResult([], [], list(errors), params), already_indexed=skipped_ids)
 
-    model = fit_boilerplate((d.text for d in documents), config)
-    # A stored document whose boilerplate did not change has, by construction,
-    # the language and features a full scan would compute: reuse them.
-    changed = [i for i, d in enumerate(old_docs) if _offsets(model.spans(d.text)) != _offsets(d.boilerplate)]
+    tables = [(s.cached.lines, s.cached.weights) for s in stored]
+    tables += [line_table(d.text) for d in track(new_docs, description="counting lines", total=len(new_docs))]
+    cfg = config.boilerplate
+    model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior).fit_tables(tables)
+    marked = _split(model.marks(np.concatenate([h for h, _ in tables])), [len(h) for h, _ in tables])
+    # A stored document whose lines the refitted model marks as before has, by
+    # construction, the spans, language and features a full scan would compute.
+    changed = [i for i, s in enumerate(stored) if not np.array_equal(marked[i], s.cached.marked)]
     fresh = analyse([old_docs[i] for i in changed] + new_docs, model, config, workers=workers, track=track)
-    features = [s.features for s in stored] + fresh[len(changed) :]
+    features = [s.cached.features for s in stored] + fresh[len(changed) :]
     for i, f in zip(changed, fresh):
         features[i] = f
 
-    new_idx = list(range(len(old_docs), len(documents)))
+    cuts = cut_masks(features, common_shingles(features, config))
+    n_old = len(old_docs)
+    resign = sorted(set(changed) | {i for i in range(n_old) if not np.array_equal(cuts[i], stored[i].cached.cut)})
+    resign += list(range(n_old, len(documents)))
+    signatures = np.empty((len(documents), config.sign.num_perm), dtype=np.uint32)
+    if stored:
+        signatures[:n_old] = np.stack([s.cached.signature for s in stored])
+    signatures[resign] = sign_kept([features[i] for i in resign], [cuts[i] for i in resign], config)
+    cached = [Cached(features[i], *tables[i], marked[i], cuts[i], signatures[i]) for i in range(len(documents))]
+
+    new_idx = list(range(n_old, len(documents)))
     scorer = None
     if config.score:
         # Stored documents keep the score they were given alone when added;
         # new ones are scored alone now, before the canonical choice, as in a scan.
         scorer = fit_scorer((d.text for d in documents), config)
         score_artifacts(documents, scorer, new_idx, track=track)
-    store.update_analysis([stored[i].key for i in changed], [old_docs[i] for i in changed],
-                          [features[i] for i in changed], batch=batch)
-    keys = [s.key for s in stored] + store.add(new_docs, features[len(old_docs) :], batch=batch)
+    rewrite = [i for i in resign if i < n_old]
+    store.update_analysis([stored[i].key for i in rewrite], [old_docs[i] for i in rewrite],
+                          [cached[i] for i in rewrite], batch=batch)
+    keys = [s.key for s in stored] + store.add(new_docs, cached[n_old:], batch=batch)
 
-    signatures = sign(features, config)
     pairs, matrix = find_pairs(documents, features, signatures, config)
     del signatures
     clusters = build_clusters(documents, pairs, matrix, config)
@@ -286,8 +320,9 @@ def _update(
         score_artifacts(documents, scorer, members, clusters, track)
     result = ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=params)
     return IndexUpdate(result, new=new_idx, joined=joined, formed=formed, already_indexed=skipped_ids,
-                       reanalysed=len(changed))
+                       reanalysed=len(changed), resigned=len(rewrite))
 
 
-def _offsets(spans) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in spans]
+def _split(flat: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:
+    """``flat`` cut into consecutive pieces of ``lengths``."""
+    return np.split(flat, np.cumsum(lengths)[:-1]) if lengths else []

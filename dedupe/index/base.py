@@ -1,27 +1,33 @@
 """What a persistent index stores, and the small interface every backend offers.
 
 An index keeps, per document, everything a later run needs to regroup it
-without reading its file again: the text as read (so boilerplate can be
-re-fitted on the grown corpus), the cached analysis (boilerplate spans,
-language, :class:`~dedupe.shingles.Features`) and the last run's cluster.
-Its meta data holds the format version and every grouping parameter, so an
-index is never regrouped with settings it was not built with.
+without reading its file again: the text as read, the cached analysis
+(boilerplate spans, language, :class:`~dedupe.shingles.Features`), what the
+corpus-wide steps decided for it (its line table and which lines were
+boilerplate, which shingles were too common to sign, its signature: see
+:class:`Cached`) and the last run's cluster. Its meta data holds the format
+version and every grouping parameter, so an index is never regrouped with
+settings it was not built with.
 
 >>> grouping_params(ScanConfig())["num_perm"]
 128
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from dedupe.config import ReadConfig, ScanConfig
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.shingles import Features
-from dedupe.types import Document
+from dedupe.types import Document, Span
 
-FORMAT_VERSION = 1
+# 2: line tables, boilerplate marks, cut masks and signatures per document.
+FORMAT_VERSION = 2
 # Settings that change what is read or how it is scored, never which documents
 # are grouped: an index may be used with any value of these.
 _NOT_GROUPING = frozenset(ReadConfig.__dataclass_fields__) | {"score", "min_score"}
@@ -51,21 +57,99 @@ def check_params(stored: dict, config: ScanConfig, where: str) -> None:
 
 
 @dataclass(slots=True)
+class Cached:
+    """A document's analysis and what the corpus-wide steps decided for it.
+
+    ``lines``/``weights`` are its :func:`~dedupe.boilerplate.line_table` (what
+    the boilerplate model counts), ``marked`` says which of those lines the
+    model it was analysed with held to be boilerplate, ``cut`` which of its
+    shingles were left out of ``signature`` as too common. An update compares
+    ``marked`` and ``cut`` with the refitted corpus: a document is analysed or
+    signed again only where they differ, and per document, so an update cut
+    short between batches is still caught up by the next one.
+    """
+
+    features: Features
+    lines: np.ndarray  # uint64
+    weights: np.ndarray  # uint16
+    marked: np.ndarray  # bool, one per line
+    cut: np.ndarray  # bool, one per shingle
+    signature: np.ndarray  # uint32, num_perm values
+
+
+@dataclass(slots=True)
 class StoredDocument:
-    """One indexed document: ``key`` is the store's own row number (insertion
+    """One indexed document: ``key`` is the store's own number (insertion
     order, which is the corpus order every stage sees); ``cluster``,
     ``canonical`` and ``similarity`` (to the canonical copy) are the last run's."""
 
     key: int
     document: Document
-    features: Features
+    cached: Cached
     cluster: int | None = None
     canonical: bool = False
     similarity: float | None = None
 
 
+def pack(document: Document, cached: Cached) -> dict[str, bytes | str | float | None]:
+    """The stored fields of a document's analysis, as every backend writes them.
+
+    Span text is not stored: it is the document's own text at those offsets.
+    """
+    return {
+        "language": document.language,
+        "boilerplate": json.dumps([[s.start, s.end] for s in document.boilerplate]),
+        "artifact_score": document.artifact_score,
+        "shingles": cached.features.shingles.astype(np.uint64).tobytes(),
+        "terms": cached.features.terms.astype(np.uint32).tobytes(),
+        "zipfs": cached.features.zipfs.astype(np.float32).tobytes(),
+        "lines": cached.lines.astype(np.uint64).tobytes(),
+        "weights": cached.weights.astype(np.uint16).tobytes(),
+        "marked": np.packbits(cached.marked).tobytes(),
+        "cut": np.packbits(cached.cut).tobytes(),
+        "signature": cached.signature.astype(np.uint32).tobytes(),
+    }
+
+
+# The field names of :func:`pack`, in the order backends store them.
+PACKED = ("language", "boilerplate", "artifact_score", "shingles", "terms", "zipfs",
+          "lines", "weights", "marked", "cut", "signature")
+
+
+def unpack(doc_id: str, source: str, text: str, fields: dict) -> tuple[Document, Cached]:
+    """Inverse of :func:`pack` (``fields`` holds every name of :data:`PACKED`)."""
+    document = Document(
+        id=doc_id,
+        text=text,
+        source=source,
+        language=fields["language"],
+        boilerplate=[Span(s, e, text[s:e]) for s, e in json.loads(fields["boilerplate"])],
+        artifact_score=fields["artifact_score"],
+    )
+    shingles = np.frombuffer(fields["shingles"], dtype=np.uint64)
+    lines = np.frombuffer(fields["lines"], dtype=np.uint64)
+    cached = Cached(
+        features=Features(shingles, np.frombuffer(fields["terms"], dtype=np.uint32),
+                          np.frombuffer(fields["zipfs"], dtype=np.float32)),
+        lines=lines,
+        weights=np.frombuffer(fields["weights"], dtype=np.uint16),
+        marked=_bits(fields["marked"], len(lines)),
+        cut=_bits(fields["cut"], len(shingles)),
+        signature=np.frombuffer(fields["signature"], dtype=np.uint32),
+    )
+    return document, cached
+
+
+def _bits(packed: bytes, count: int) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(packed, dtype=np.uint8), count=count).astype(bool)
+
+
 class IndexStore(Protocol):
-    """A backend: SQLite by default (:class:`dedupe.index.sqlite.SQLiteIndex`)."""
+    """A backend: SQLite by default (:class:`dedupe.index.sqlite.SQLiteIndex`),
+    Redis to share one index between machines (:class:`dedupe.index.redis.RedisIndex`).
+    Every write of ``batch`` documents is one atomic transaction."""
+
+    location: str
 
     def params(self) -> dict | None:
         """The stored grouping parameters, or None for a new, empty index."""
@@ -79,15 +163,15 @@ class IndexStore(Protocol):
     def keys_of(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Which ``(source, id)`` pairs are already stored, with their keys."""
 
-    def add(self, documents: Sequence[Document], features: Sequence[Features], *, batch: int) -> list[int]:
-        """Append analysed documents, one transaction per ``batch``; returns their keys."""
+    def add(self, documents: Sequence[Document], cached: Sequence[Cached], *, batch: int) -> list[int]:
+        """Append analysed documents; returns their keys."""
 
     def load(self) -> list[StoredDocument]:
         """Every stored document, in insertion order."""
 
     def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
-                        features: Sequence[Features], *, batch: int) -> None:
-        """Replace the cached analysis of re-analysed documents."""
+                        cached: Sequence[Cached], *, batch: int) -> None:
+        """Replace the analysis of documents analysed or signed again."""
 
     def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:
         """Replace every cluster assignment (key -> (cluster id, canonical, similarity to it)) at once."""
@@ -107,3 +191,11 @@ def check_batch(batch: int) -> int:
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
         raise ConfigError(f"batch={batch!r} must be a positive number of documents per transaction (default 1000)")
     return batch
+
+
+def format_error(location: str, version: object) -> DedupeError:
+    """The error for an index written in another format."""
+    return DedupeError(
+        f"{location} has index format {version}; this version of dedupe reads format "
+        f"{FORMAT_VERSION}: rebuild the index with `dedupe index add`"
+    )

@@ -20,12 +20,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-import numpy as np
-
 from dedupe.errors import DedupeError
-from dedupe.index.base import FORMAT_VERSION, StoredDocument, check_batch
-from dedupe.shingles import Features
-from dedupe.types import Document, Span
+from dedupe.index.base import FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, unpack
+from dedupe.types import Document
 
 # AUTOINCREMENT: keys of removed documents are never reused, so key order stays
 # insertion order (the corpus order boilerplate fitting and banding depend on).
@@ -42,6 +39,11 @@ CREATE TABLE IF NOT EXISTS documents (
     shingles BLOB NOT NULL,
     terms BLOB NOT NULL,
     zipfs BLOB NOT NULL,
+    lines BLOB NOT NULL,
+    weights BLOB NOT NULL,
+    marked BLOB NOT NULL,
+    cut BLOB NOT NULL,
+    signature BLOB NOT NULL,
     cluster INTEGER,
     canonical INTEGER NOT NULL DEFAULT 0,
     similarity REAL,
@@ -50,9 +52,10 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_cluster ON documents (cluster);
 CREATE INDEX IF NOT EXISTS documents_id ON documents (id);
 """
-_COLUMNS = (
-    "key, id, source, text, language, boilerplate, artifact_score, shingles, terms, zipfs, cluster, canonical, similarity"
-)
+_COLUMNS = f"key, id, source, text, {', '.join(PACKED)}, cluster, canonical, similarity"
+_INSERT = (f"INSERT INTO documents (id, source, text, {', '.join(PACKED)}) "
+           f"VALUES (?, ?, ?, {', '.join('?' * len(PACKED))})")
+_UPDATE = f"UPDATE documents SET {', '.join(f'{name} = ?' for name in PACKED)} WHERE key = ?"
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -60,35 +63,16 @@ def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
-def _analysis_row(doc: Document, features: Features) -> tuple:
-    # Span text is not stored: it is the document's own text at those offsets.
-    spans = json.dumps([[s.start, s.end] for s in doc.boilerplate])
-    return (
-        doc.language,
-        spans,
-        doc.artifact_score,
-        features.shingles.astype(np.uint64).tobytes(),
-        features.terms.astype(np.uint32).tobytes(),
-        features.zipfs.astype(np.float32).tobytes(),
-    )
+def _row(document: Document, cached: Cached) -> tuple:
+    packed = pack(document, cached)
+    return tuple(packed[name] for name in PACKED)
 
 
 def _stored(row: tuple) -> StoredDocument:
-    key, doc_id, source, text, language, spans, score, shingles, terms, zipfs, cluster, canonical, similarity = row
-    doc = Document(
-        id=doc_id,
-        text=text,
-        source=source,
-        language=language,
-        boilerplate=[Span(s, e, text[s:e]) for s, e in json.loads(spans)],
-        artifact_score=score,
-    )
-    features = Features(
-        np.frombuffer(shingles, dtype=np.uint64),
-        np.frombuffer(terms, dtype=np.uint32),
-        np.frombuffer(zipfs, dtype=np.float32),
-    )
-    return StoredDocument(key, doc, features, cluster, bool(canonical), similarity)
+    key, doc_id, source, text = row[:4]
+    cluster, canonical, similarity = row[-3:]
+    document, cached = unpack(doc_id, source, text, dict(zip(PACKED, row[4:-3])))
+    return StoredDocument(key, document, cached, cluster, bool(canonical), similarity)
 
 
 class SQLiteIndex:
@@ -101,6 +85,7 @@ class SQLiteIndex:
     def __init__(self, connection: sqlite3.Connection, path: str):
         self._db = connection
         self.path = path
+        self.location = path
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, create: bool = True) -> "SQLiteIndex":
@@ -128,10 +113,7 @@ class SQLiteIndex:
             with self._transaction():
                 self._db.execute("INSERT OR IGNORE INTO meta VALUES ('format_version', ?)", (str(FORMAT_VERSION),))
         elif int(version) != FORMAT_VERSION:
-            raise DedupeError(
-                f"{self.path} has index format {version}; this version of dedupe reads format "
-                f"{FORMAT_VERSION}: rebuild the index with `dedupe index add`"
-            )
+            raise format_error(self.path, version)
 
     @contextmanager
     def _transaction(self):
@@ -177,35 +159,26 @@ class SQLiteIndex:
             out[doc_id] = [r[0] for r in self._db.execute("SELECT key FROM documents WHERE id = ?", (doc_id,))]
         return out
 
-    def add(self, documents: Sequence[Document], features: Sequence[Features], *, batch: int = 1000) -> list[int]:
+    def add(self, documents: Sequence[Document], cached: Sequence[Cached], *, batch: int = 1000) -> list[int]:
         check_batch(batch)
         keys = []
-        rows = [(d.id, d.source, d.text, *_analysis_row(d, f)) for d, f in zip(documents, features)]
+        rows = [(d.id, d.source, d.text, *_row(d, c)) for d, c in zip(documents, cached)]
         for part in _chunks(rows, batch):
             with self._transaction():
                 for row in part:
-                    cursor = self._db.execute(
-                        "INSERT INTO documents (id, source, text, language, boilerplate, artifact_score, "
-                        "shingles, terms, zipfs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        row,
-                    )
-                    keys.append(cursor.lastrowid)
+                    keys.append(self._db.execute(_INSERT, row).lastrowid)
         return keys
 
     def load(self) -> list[StoredDocument]:
         return [_stored(r) for r in self._db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY key")]
 
     def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
-                        features: Sequence[Features], *, batch: int = 1000) -> None:
+                        cached: Sequence[Cached], *, batch: int = 1000) -> None:
         check_batch(batch)
-        rows = [(*_analysis_row(d, f), k) for k, d, f in zip(keys, documents, features)]
+        rows = [(*_row(d, c), k) for k, d, c in zip(keys, documents, cached)]
         for part in _chunks(rows, batch):
             with self._transaction():
-                self._db.executemany(
-                    "UPDATE documents SET language = ?, boilerplate = ?, artifact_score = ?, "
-                    "shingles = ?, terms = ?, zipfs = ? WHERE key = ?",
-                    part,
-                )
+                self._db.executemany(_UPDATE, part)
 
     def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:
         # One transaction: readers see the old grouping or the new one, never a mix.
@@ -229,6 +202,7 @@ class SQLiteIndex:
         languages = Counter(dict(self._db.execute("SELECT coalesce(language, ''), count(*) FROM documents GROUP BY 1")))
         return {
             "path": self.path,
+            "backend": "sqlite",
             "format_version": FORMAT_VERSION,
             "documents": count[0],
             "clustered_documents": count[1],

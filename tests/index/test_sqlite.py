@@ -1,4 +1,4 @@
-"""The SQLite index store: round trip, format checks, and crash safety."""
+"""The SQLite index store: WAL, format checks, and crash safety (shared behaviour: test_store.py)."""
 from __future__ import annotations
 
 import os
@@ -18,29 +18,6 @@ from dedupe.shingles import Features
 from dedupe.types import Document, Span
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _features(n: int) -> Features:
-    return Features(
-        np.arange(n, dtype=np.uint64) * np.uint64(2**40),
-        np.arange(n, dtype=np.uint32) + np.uint32(7),
-        np.linspace(1.0, 6.0, n, dtype=np.float32),
-    )
-
-
-def test_documents_and_features_round_trip(tmp_path):
-    doc = Document("a.txt", "Menu\nRiver levels fell overnight.", source="/x/a.txt", language="en",
-                   boilerplate=[Span(0, 4, "Menu")], artifact_score=0.25)
-    with SQLiteIndex.open(tmp_path / "i.db") as store:
-        (key,) = store.add([doc], [_features(5)])
-        store.set_clusters({key: (3, True, 1.0)})
-    with SQLiteIndex.open(tmp_path / "i.db", create=False) as store:
-        (stored,) = store.load()
-    assert stored.document == doc
-    assert (stored.cluster, stored.canonical, stored.similarity) == (3, True, 1.0)
-    for name in ("shingles", "terms", "zipfs"):
-        got, want = getattr(stored.features, name), getattr(_features(5), name)
-        assert got.dtype == want.dtype and np.array_equal(got, want)
 
 
 def test_wal_mode_and_params(tmp_path):
@@ -75,11 +52,6 @@ def test_files_that_are_not_indexes_are_refused(tmp_path):
         SQLiteIndex.open(tmp_path / "other.db")
 
 
-def test_bad_batch_is_a_config_error(tmp_path):
-    with SQLiteIndex.open(tmp_path / "i.db") as store, pytest.raises(ConfigError, match="batch=0"):
-        store.add([Document("a", "x")], [_features(1)], batch=0)
-
-
 BATCH = 200
 # Commits three batches through the public API, then stops half-way through the
 # fourth (inserts done, no COMMIT) and says so: the kill lands mid-batch.
@@ -88,6 +60,7 @@ WRITER = textwrap.dedent(
     import sys, time
     import numpy as np
     from dedupe.index.sqlite import SQLiteIndex
+    from dedupe.index import Cached
     from dedupe.shingles import Features
     from dedupe.types import Document
 
@@ -108,7 +81,9 @@ WRITER = textwrap.dedent(
         docs = [Document(f"doc-{{n + i}}", f"text {{n + i}} " * 200, source="gen") for i in range({BATCH})]
         feats = [Features(np.arange(64, dtype=np.uint64) + np.uint64(n + i), np.arange(32, dtype=np.uint32),
                           np.ones(32, dtype=np.float32)) for i in range({BATCH})]
-        store.add(docs, feats, batch={BATCH})
+        cached = [Cached(f, np.arange(3, dtype=np.uint64), np.ones(3, dtype=np.uint16), np.zeros(3, dtype=bool),
+                         np.zeros(64, dtype=bool), np.zeros(128, dtype=np.uint32)) for f in feats]
+        store.add(docs, cached, batch={BATCH})
         print("committed", flush=True)
     """
 )
@@ -137,4 +112,4 @@ def test_killed_writer_leaves_every_committed_batch(tmp_path):
     assert len(stored) == 3 * BATCH  # every committed batch, nothing of the killed one
     for n, s in enumerate(stored):
         assert s.document.id == f"doc-{n}" and s.document.text == f"text {n} " * 200
-        assert np.array_equal(s.features.shingles, np.arange(64, dtype=np.uint64) + np.uint64(n))
+        assert np.array_equal(s.cached.features.shingles, np.arange(64, dtype=np.uint64) + np.uint64(n))
