@@ -98,8 +98,9 @@ def scan(
     engine: str = typer.Option("local", help="Where the per-document stages run: 'local' or 'dask'."),
     scheduler: Optional[str] = typer.Option(None, help="With --engine dask: address of a running scheduler."),
     dask_workers: Optional[int] = typer.Option(None, help="With --engine dask: start a local cluster of N workers."),
-    index: Optional[Path] = typer.Option(
-        None, "--index", help="Check PATHS against this index, add them to it, and report what joined or formed."
+    index: Optional[str] = typer.Option(
+        None, "--index", help="Check PATHS against this index (SQLite file or redis://HOST:PORT/DB), "
+        "add them to it, and report what joined or formed."
     ),
     top_flags: int = typer.Option(2, help="Flags shown per document in the table."),
 ) -> None:

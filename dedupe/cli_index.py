@@ -15,12 +15,15 @@ from dedupe.incremental import index_add, index_export, index_remove, index_stat
 from dedupe.progress import progress_tracker
 
 index_app = typer.Typer(
-    help="A persistent index (SQLite): add each day's folder, then scan new pages against everything seen.",
+    help="A persistent index (SQLite file, or Redis to share it): add each day's folder, then scan new pages "
+    "against everything seen.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 
-INDEX_OPTION = typer.Option(..., "--index", help="The index file (SQLite; created by 'index add').")
+INDEX_OPTION = typer.Option(
+    ..., "--index", help="The index: an SQLite file, or redis://HOST:PORT/DB (created by 'index add')."
+)
 
 EXAMPLES = """
 Examples:
@@ -30,13 +33,15 @@ Examples:
   dedupe scan crawl/2026-11-23/ --index news.db --json new.json
 
   dedupe index stats --index news.db
+
+  dedupe index add crawl/2026-11-22/ --index redis://10.0.0.5:6379/0
 """
 
 
 @index_app.command(epilog=EXAMPLES)
 def add(
     paths: list[Path] = typer.Argument(..., help="Files or folders to add."),
-    index: Path = INDEX_OPTION,
+    index: str = INDEX_OPTION,
     workers: int = typer.Option(default_workers(), help="Worker processes for the per-document stages."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no table."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write what the added documents joined or formed."),
@@ -51,7 +56,7 @@ def add(
 
 
 @index_app.command(epilog=EXAMPLES)
-def stats(index: Path = INDEX_OPTION) -> None:
+def stats(index: str = INDEX_OPTION) -> None:
     """Documents, clusters, languages and parameters of the index, as JSON."""
     try:
         print(json.dumps(index_stats(index), indent=2, sort_keys=True))
@@ -61,7 +66,7 @@ def stats(index: Path = INDEX_OPTION) -> None:
 
 @index_app.command(epilog=EXAMPLES)
 def export(
-    index: Path = INDEX_OPTION,
+    index: str = INDEX_OPTION,
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the dedupe.report/1 JSON report here."),
     csv_out: Optional[Path] = typer.Option(None, "--csv", help="Write one CSV row per document here."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table."),
@@ -77,7 +82,7 @@ def export(
 @index_app.command(epilog=EXAMPLES)
 def remove(
     ids: list[str] = typer.Argument(..., help="Document paths as reported (file, or file#id for JSON records)."),
-    index: Path = INDEX_OPTION,
+    index: str = INDEX_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table."),
 ) -> None:
     """Remove documents from the index and regroup what is left."""

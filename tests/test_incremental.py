@@ -65,9 +65,9 @@ def two_days(corpora, tmp_path) -> tuple[Path, Path]:
 
 
 @pytest.mark.corpora
-def test_day_by_day_index_equals_one_scan(two_days, tmp_path):
+def test_day_by_day_index_equals_one_scan(two_days, index_location):
     day1, day2 = two_days
-    index = tmp_path / "news.index"
+    index = index_location
     first = index_add([day1], index, CONFIG)
     second = index_add([day2], index, CONFIG)
 
@@ -91,9 +91,9 @@ def test_day_by_day_index_equals_one_scan(two_days, tmp_path):
 
 
 @pytest.mark.corpora
-def test_adding_a_folder_again_changes_nothing(two_days, tmp_path):
+def test_adding_a_folder_again_changes_nothing(two_days, index_location):
     day1, _ = two_days
-    index = tmp_path / "news.index"
+    index = index_location
     first = index_add([day1], index, CONFIG)
     again = index_add([day1], index, CONFIG)
     assert again.new == [] and again.joined == [] and again.formed == []
@@ -121,8 +121,8 @@ STORIES = {
 }
 
 
-def test_report_lists_joined_clusters_with_old_members(tmp_path):
-    index = tmp_path / "i.db"
+def test_report_lists_joined_clusters_with_old_members(tmp_path, index_location):
+    index = index_location
     index_add([_write(tmp_path / "d1", {k: STORIES[k] for k in ("dam-a.txt", "strike.txt")})], index, CONFIG)
     update = index_add([_write(tmp_path / "d2", {"dam-b.txt": STORIES["dam-b.txt"]})], index, CONFIG)
     report = update.report()
@@ -131,8 +131,8 @@ def test_report_lists_joined_clusters_with_old_members(tmp_path):
     assert "strike.txt" not in {d.id for d in report.documents}
 
 
-def test_stats_export_and_remove(tmp_path):
-    index = tmp_path / "i.db"
+def test_stats_export_and_remove(tmp_path, index_location):
+    index = index_location
     index_add([_write(tmp_path / "in", STORIES)], index, CONFIG)
     stats = index_stats(index)
     assert (stats["documents"], stats["clusters"], stats["clustered_documents"]) == (4, 1, 3)
@@ -150,8 +150,8 @@ def test_stats_export_and_remove(tmp_path):
     assert index_stats(index)["clusters"] == 0 and index_export(index).clusters == []
 
 
-def test_remove_unknown_id_deletes_nothing(tmp_path):
-    index = tmp_path / "i.db"
+def test_remove_unknown_id_deletes_nothing(tmp_path, index_location):
+    index = index_location
     index_add([_write(tmp_path / "in", STORIES)], index, CONFIG)
     with pytest.raises(DedupeError, match="not in .*nope.txt"):
         index_remove(["dam-a.txt", "nope.txt"], index)
@@ -164,8 +164,8 @@ def test_missing_index_is_not_created(tmp_path):
     assert not (tmp_path / "absent.db").exists()
 
 
-def test_other_grouping_parameters_are_refused(tmp_path):
-    index = tmp_path / "i.db"
+def test_other_grouping_parameters_are_refused(tmp_path, index_location):
+    index = index_location
     index_add([_write(tmp_path / "in", STORIES)], index, CONFIG)
     other = ScanConfig.from_flat({"num_perm": 64, "bands": 32, "score": False})
     with pytest.raises(DedupeError, match=r"bands=64 \(given 32\), num_perm=128 \(given 64\)"):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from urllib.parse import urlsplit
 
 from dedupe.errors import DedupeError
 from dedupe.index.base import FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, unpack
@@ -72,6 +73,31 @@ def _decode(raw: dict[bytes, bytes]) -> dict:
     return fields
 
 
+def _check_url(url: str) -> None:
+    """Refuse what the client would quietly misread (a database that is not a
+    number selects database 0).
+
+    >>> _check_url("redis://db.example:6379/x")
+    Traceback (most recent call last):
+    ...
+    dedupe.errors.DedupeError: redis://db.example:6379/x is not a Redis URL (database 'x' is not a number); use redis://HOST:PORT/DB
+    """
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    problem = None
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        problem = "no host"
+    elif database and not database.isdigit():
+        problem = f"database {database!r} is not a number"
+    else:
+        try:
+            parts.port
+        except ValueError as exc:
+            problem = str(exc)
+    if problem:
+        raise DedupeError(f"{url} is not a Redis URL ({problem}); use redis://HOST:PORT/DB")
+
+
 class RedisIndex:
     """An :class:`~dedupe.index.base.IndexStore` in one Redis database.
 
@@ -91,6 +117,7 @@ class RedisIndex:
             raise DedupeError(
                 f"{url}: a Redis index needs the redis client; install it with pip install 'dedupe[redis]'"
             ) from None
+        _check_url(url)
         try:
             client = redis.Redis.from_url(url)
             version = client.hget(_META, "format_version")
