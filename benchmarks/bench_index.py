@@ -4,12 +4,12 @@
 
 Takes a labelled dump from ``make_dump.py`` (``docs/`` folder or ``docs.jsonl``)
 and splits its documents in dump order (dumps are shuffled) into day 1 (the
-first 90%) and day 2 (the rest), written as two JSONL files in a temporary
-folder. Builds an index from day 1 (an SQLite file there, or the empty Redis
+first 90%) and day 2 (the rest), written as two folders of JSONL shards in a
+temporary folder. Builds an index from day 1 (an SQLite file there, or the empty Redis
 database given by ``--index``), then times in the same process:
 
-* ``add``: ``index_add([day2.jsonl], index)`` -- read day 2, regroup everything;
-* ``rescan``: ``scan([day1.jsonl, day2.jsonl])`` -- one scan of both days;
+* ``add``: ``index_add([day2], index)`` -- read day 2, regroup everything;
+* ``rescan``: ``scan([day1, day2])`` -- one scan of both days;
 
 both with ``ScanConfig(score=False)`` (as ``run.py`` runs dedupe) and the same
 workers. Checks that both give the same clusters, and merges the tier's entry
@@ -39,21 +39,34 @@ from dedupe.types import BadFile  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "index.json"
 CONFIG = ScanConfig(score=False)
+# Documents per JSONL shard: keeps each file far below the reader's 50 MB limit.
+SHARD = 5000
+
+
+def dump_documents(dump: Path) -> list[tuple[str, str]]:
+    """``(id, text)`` of every document of a dump, in dump order."""
+    if (dump / "docs.jsonl").exists():
+        with (dump / "docs.jsonl").open(encoding="utf-8") as lines:
+            return [(r["id"], r["text"]) for r in map(json.loads, lines)]
+    if not (dump / "docs").is_dir():
+        sys.exit(f"{dump}: neither docs.jsonl nor docs/ (make one with benchmarks/make_dump.py)")
+    docs = [d for d in read_paths([dump / "docs"]) if not isinstance(d, BadFile)]
+    return [(d.id.removesuffix(".txt"), d.text) for d in docs]
 
 
 def split_dump(dump: Path, folder: Path, day2_share: float) -> tuple[Path, Path, int, int]:
-    """Write the dump's documents as ``day1.jsonl`` and ``day2.jsonl``; returns
-    both paths and their sizes. Ids are the dump's (file name without ``.txt``)."""
-    source = dump / "docs.jsonl" if (dump / "docs.jsonl").exists() else dump / "docs"
-    if not source.exists():
-        sys.exit(f"{dump}: neither docs.jsonl nor docs/ (make one with benchmarks/make_dump.py)")
-    docs = [d for d in read_paths([source]) if not isinstance(d, BadFile)]
+    """Write the dump's documents into folders ``day1/`` and ``day2/`` of JSONL
+    shards (each under the reader's per-file size limit); returns both folders
+    and their sizes."""
+    docs = dump_documents(dump)
     n2 = max(1, round(len(docs) * day2_share))
-    days = (folder / "day1.jsonl", folder / "day2.jsonl")
-    for path, part in zip(days, (docs[:-n2], docs[-n2:])):
-        with path.open("w", encoding="utf-8") as out:
-            for doc in part:
-                out.write(json.dumps({"id": doc.id.split("#")[-1].removesuffix(".txt"), "text": doc.text}) + "\n")
+    days = (folder / "day1", folder / "day2")
+    for day, part in zip(days, (docs[:-n2], docs[-n2:])):
+        day.mkdir()
+        for start in range(0, len(part), SHARD):
+            with (day / f"{start // SHARD:04d}.jsonl").open("w", encoding="utf-8") as out:
+                for doc_id, text in part[start : start + SHARD]:
+                    out.write(json.dumps({"id": doc_id, "text": text}) + "\n")
     return days[0], days[1], len(docs) - n2, n2
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.boilerplate import Boilerplate, strip
+from dedupe.boilerplate import Boilerplate, line_table, strip
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.types import Span
 
@@ -334,3 +334,21 @@ def test_fit_refuses_a_bare_string_and_non_text():
 def test_spans_before_fit_says_what_to_do():
     with pytest.raises(DedupeError, match=r"before fit\(\)"):
         Boilerplate().spans("text")
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("use_prior", [False, True])
+def test_fit_from_line_tables_is_fit_from_texts(bbc_corpus, use_prior):
+    """An index refits from stored line tables: same model, same spans, and
+    ``marks`` names exactly the lines the model (not the prior) strips."""
+    texts = [text for text, _, _, _ in bbc_corpus]
+    from_texts = Boilerplate(use_prior=use_prior).fit(texts)
+    tables = [line_table(text) for text in texts]
+    from_tables = Boilerplate(use_prior=use_prior).fit_tables(tables)
+    assert from_tables.stats_ == from_texts.stats_ and from_texts.stats_["boilerplate_lines"] > 10
+    for text, (hashes, _) in zip(texts, tables):
+        spans = from_texts.spans(text)
+        assert from_tables.spans(text) == spans
+        if not use_prior:
+            stripped = set(line_table("\n".join(s.text for s in spans))[0].tolist())
+            assert set(hashes[from_tables.marks(hashes)].tolist()) == stripped
