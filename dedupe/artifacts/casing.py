@@ -1,37 +1,124 @@
-"""[capitalisation]: a proper noun written lower-case where the corpus capitalises it."""
+"""[capitalisation]: a proper noun written lower-case where the corpus capitalises it.
+
+A word list has no case, so every test reads the corpus's own counts
+(:class:`~dedupe.artifacts.corpus.CorpusStats`), surest first: the form alone
+("berlin"), the name it stands in ("Carrow road", "new York", "bank of England",
+"Advertising standards Authority"), then its left neighbour ("prime minister").
+"""
 from __future__ import annotations
+
+from collections import Counter
+from itertools import compress, count
+from operator import itemgetter
 
 from dedupe.types import Flag
 
-from .corpus import CorpusStats
+from .corpus import CorpusStats, case_key, case_keys
 from .lexicon import FUNCTION_WORDS, english_table
 from .lm import BigramModel
 from .text import Tokens, make_flag
 
 #: Mid-sentence capitalised uses a form needs before its lower-case use is suspicious.
 MIN_CAPITALISED = 3
+#: Below COMMON_ZIPF a form is a name from this many capitalised uses ("a name met twice").
+MIN_CAPITALISED_RARE = 2
 #: Lower-case uses allowed per capitalised use ("Bank of England" vs "a bank").
 MAX_LOWER_SHARE = 0.03
 #: From this English Zipf up a form is a common word too ("labour", "king"): demand more capitals.
 COMMON_ZIPF = 4.0
+#: Capitalised uses of the same pair that make it a name ("Carrow Road", "Bank of England").
+MIN_PAIR = 3
+#: Between two capitalised words, capitalised uses next to capitals needed per lower-case use there.
+BETWEEN_RATIO = 10.0
 
 
-def _candidates(stats: CorpusStats) -> frozenset[str]:
-    """Forms either test of :func:`find_capitalisation` can flag, from the corpus counts alone."""
+def _candidates(stats: CorpusStats) -> tuple[frozenset[str], frozenset[str]]:
+    """Forms the tests of :func:`find_capitalisation` can flag, from the corpus counts alone.
+
+    First the forms the corpus capitalises on their own (the word test), then those
+    that only a capitalised neighbour can make suspicious (the name and neighbour tests).
+    """
     low = stats.lowercase
-    names = {w for w, cap in stats.capitalised.items() if cap >= MIN_CAPITALISED and low[w] <= MAX_LOWER_SHARE * cap + 1}
+    names = {w for w, cap in stats.capitalised.items()
+             if cap >= MIN_CAPITALISED_RARE and low[w] <= MAX_LOWER_SHARE * cap + 1}
     parts = {w for (_, w), cap in stats.capitalised_after.items() if cap >= MIN_CAPITALISED}
-    return frozenset(names | parts)
+    parts.update(w for pair, cap in stats.name_pairs.items() if cap >= MIN_PAIR for w in pair)
+    parts.update(w for w, cap in stats.in_name.items() if cap >= MIN_CAPITALISED)
+    # grammar words and short forms are never flagged: leave them out of the look-ups
+    names = {w for w in names if len(w) >= 3 and w not in FUNCTION_WORDS}
+    return frozenset(names), frozenset(w for w in parts - names if len(w) >= 3 and w not in FUNCTION_WORDS)
+
+
+def _possible(stats) -> tuple[frozenset[str], frozenset[str]] | None:
+    # only forms the corpus capitalises can be flagged; for a fitted corpus, only those
+    # that pass a test on the corpus counts (cached until it grows)
+    if not isinstance(stats, CorpusStats):
+        return None
+    if "capitalisation" not in stats.derived:
+        stats.derived["capitalisation"] = _candidates(stats)
+    return stats.derived["capitalisation"]
+
+
+class _Context:
+    """The capitalised words around one lower-case word, as the corpus keys its name pairs.
+
+    >>> tk = Tokens("the Crystal harmony sailed to the bank of England")
+    >>> c = _Context(tk, case_keys(tk), set(), 2)
+    >>> c.left, c.right, c.between
+    (('crystal', 'harmony'), None, False)
+    >>> _Context(tk, case_keys(tk), set(), 6).right
+    ('bank', 'of', 'england')
+    """
+
+    __slots__ = ("left", "right", "between", "beside")
+
+    def __init__(self, tk: Tokens, keys: list[str], openers: set[int], i: int):
+        lower = tk.lower
+        self.left = self.right = None
+        direct_left = direct_right = False
+        if i >= 1 and _joined(tk, i - 1):
+            if _capital(tk, i - 1):
+                self.left, direct_left = (lower[i - 1], keys[i]), True
+            elif i >= 2 and lower[i - 1] == "of" and _joined(tk, i - 2) and _capital(tk, i - 2):
+                self.left = (keys[i - 2], "of", keys[i])
+        if i + 1 < len(tk) and _joined(tk, i):
+            if _capital(tk, i + 1):
+                self.right, direct_right = (keys[i], lower[i + 1]), True
+            elif i + 2 < len(tk) and lower[i + 1] == "of" and _joined(tk, i + 1) and _capital(tk, i + 2):
+                self.right = (keys[i], "of", keys[i + 2])
+        # a name's part follows neither the sentence's first word nor a possessive
+        self.between = (direct_left and direct_right and i - 1 not in openers
+                        and case_key(lower[i - 1]) == lower[i - 1])
+        self.beside = direct_left or direct_right
+
+
+def _joined(tk: Tokens, a: int) -> bool:
+    # words a and a + 1 with only spaces between them
+    return tk.text[tk.ends[a]:tk.starts[a + 1]].isspace()
+
+
+def _capital(tk: Tokens, j: int) -> bool:
+    # capitalised, and not a grammar word: "The" or "In" opening a sentence is no name's part;
+    # an opener such as "San" may be ("San andreas")
+    return tk.words[j][0].isupper() and tk.lower[j] not in FUNCTION_WORDS
 
 
 def find_capitalisation(tk: Tokens, stats: CorpusStats, model: BigramModel | None = None) -> list[Flag]:
-    """Flag lower-case uses of forms the corpus (incl. this text) almost always capitalises.
+    """Flag lower-case uses of forms the corpus (incl. this text) capitalises where they stand.
 
-    Why: MT and careless rewrites lower-case names ("berlin", "ankara"); a word list
-    has no case, so the evidence has to come from the corpus. A common word that is
-    also part of a name ("minister", "times") is judged by its left neighbour: the
-    corpus writes "Prime Minister" capitalised whenever "prime" precedes it.
-    ``model`` gives the corpus's lower-cased pair counts (all cases together).
+    Why: MT and careless rewrites lower-case names ("berlin", "ankara"), and the
+    common words inside names ("the bank of england"). Tests, surest first:
+
+    * the form: the corpus capitalises it mid-sentence and (almost) never writes it
+      lower-case; away from capitalised words only its capitalised uses away from
+      them count ("Beverly Hills" says nothing about "hills");
+    * the name it stands in: the same pair with a capitalised neighbour (directly, or
+      across "of") is capitalised elsewhere and not lower-case ("Carrow road",
+      "new York", "bank of England"); or it sits between capitalised words, the next
+      of which ends names, and the corpus writes it capitalised next to capitals
+      and not lower-case between them ("Advertising standards Authority");
+    * its left neighbour: the corpus writes "Prime Minister" capitalised whenever
+      "prime" precedes it (``model`` gives the lower-cased pair counts of all cases).
 
     >>> st = CorpusStats()
     >>> for s in ("talks in Zorvia went on", "then Zorvia said so", "we saw Zorvia too"): st.add(Tokens(s))
@@ -39,42 +126,117 @@ def find_capitalisation(tk: Tokens, stats: CorpusStats, model: BigramModel | Non
     >>> [f.text for f in find_capitalisation(tk, st)]
     ['zorvia']
     """
-    capitalised, after = stats.capitalised, stats.capitalised_after
     words, lower, text = tk.words, tk.lower, tk.text
+    keys = case_keys(tk)
+    possible = _possible(stats)
+    if possible is None:  # a corpus view: nothing cached, ask the counters
+        names = parts = _Either(stats.capitalised, stats.in_name)
+    else:
+        names, parts = possible
+    # C-level passes over the words; the few forms found are then checked one by one
+    at = {i for i in compress(count(), map(names.__contains__, keys)) if words[i].islower()}
+    found = [i for i in compress(count(), map(parts.__contains__, keys)) if i not in at and words[i].islower()]
+    if found:
+        # every test but the word test needs a capitalised word within two words
+        # ("Carrow road", "bank of England", "prime minister Tony")
+        up = list(map(str.isupper, map(itemgetter(0), words)))
+        at.update(i for i in found if any(up[max(i - 2, 0):i + 3]))
+    at = [i for i in sorted(at) if len(keys[i]) >= 3 and keys[i] not in FUNCTION_WORDS]
+    if not at:
+        return []
     table = english_table()
+    openers = tk.sentence_starts()
+    contexts = {i: _Context(tk, keys, openers, i) for i in at}
+    own = _own_uses(keys, contexts)
     flags, by_neighbour = [], []
-    # one C-level pass: only forms the corpus capitalises mid-sentence can be flagged
-    # (for a fitted corpus, only those that pass either test below on the corpus counts)
-    possible = stats.derived.get("capitalisation") if isinstance(stats, CorpusStats) else capitalised
-    if possible is None:
-        possible = stats.derived["capitalisation"] = _candidates(stats)
-    known = {w for w in set(words) if w in possible}
-    for i in [i for i, w in enumerate(words) if w in known] if known else ():
-        t = words[i]
-        if len(t) < 3 or not t.islower() or t in FUNCTION_WORDS:
+    for i, c in contexts.items():
+        t = keys[i]
+        hit = _by_word(t, stats, table, c.beside) or _in_name(t, stats, c, own)
+        if hit:
+            flags.append(make_flag(text, tk.starts[i], tk.ends[i], "capitalisation", *hit))
             continue
-        cap, low = capitalised[t], stats.lowercase[t]
-        common = table.get(t, 0.0) >= COMMON_ZIPF
-        # this text's own lower-case use is counted in ``low``: one is allowed
-        need = MIN_CAPITALISED * (10 if common and low > 1 else 1)
-        if cap >= need and low <= MAX_LOWER_SHARE * cap + 1:
-            flags.append(make_flag(text, tk.starts[i], tk.ends[i], "capitalisation", min(0.95, 0.5 + 0.05 * cap),
-                                   f"the corpus writes '{t.capitalize()}' {cap} times mid-sentence, "
-                                   f"lower-case {low - 1} times elsewhere"))
-            continue
-        if not i or model is None or tk.ends[i - 1] < tk.starts[i] - 1:
+        if not i or model is None or c.left or tk.ends[i - 1] < tk.starts[i] - 1:
             continue
         nxt = words[i + 1] if i + 1 < len(words) else ""
-        if common and not nxt[:1].isupper():
+        if table.get(t, 0.0) >= COMMON_ZIPF and not nxt[:1].isupper():
             continue  # "the Russian president said": a title is capitalised only before a name
-        if after[lower[i - 1], t] >= MIN_CAPITALISED:
+        if stats.capitalised_after[lower[i - 1], lower[i]] >= MIN_CAPITALISED:
             by_neighbour.append(i)
     if by_neighbour:
         pairs = model.pair_counts_of([(lower[i - 1], lower[i]) for i in by_neighbour])
         for i, n in zip(by_neighbour, pairs):
-            cap = after[lower[i - 1], lower[i]]
+            cap = stats.capitalised_after[lower[i - 1], lower[i]]
             if n - cap - 1 <= MAX_LOWER_SHARE * cap:
                 flags.append(make_flag(text, tk.starts[i], tk.ends[i], "capitalisation", min(0.95, 0.5 + 0.05 * cap),
                                        f"after '{words[i - 1]}' the corpus writes '{words[i].capitalize()}' {cap} "
                                        f"times, lower-case {n - cap - 1} times elsewhere"))
     return sorted(flags, key=lambda f: f.start)
+
+
+class _Either:
+    """Membership in either of two counters (a corpus view has no cached candidate set)."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a, b):
+        self.a, self.b = a, b
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.a or key in self.b
+
+
+def _by_word(t: str, stats, table: dict[str, float], beside: bool) -> tuple[float, str] | None:
+    """Score and reason when the corpus capitalises the form itself almost always.
+
+    Away from other capitalised words only the form's own capitalised uses away
+    from them count: "Hills" in "Beverly Hills" or "Irons" after "Jeremy" say
+    nothing about "hills" or "irons" alone, while "Slovenia" alone does.
+    """
+    cap, low = stats.capitalised[t], stats.lowercase[t]
+    if not beside:
+        cap -= stats.in_name[t]
+    z = table.get(t, 0.0)
+    # this text's own lower-case use is counted in ``low``: one is allowed
+    need = MIN_CAPITALISED * (10 if low > 1 else 1) if z >= COMMON_ZIPF else MIN_CAPITALISED_RARE
+    if cap >= need and low <= MAX_LOWER_SHARE * cap + 1:
+        alone = "" if beside else " away from other capitalised words"
+        return (min(0.95, 0.5 + 0.05 * cap),
+                f"the corpus writes '{t.capitalize()}' {cap} times mid-sentence{alone}, lower-case {low - 1} times elsewhere")
+    return None
+
+
+def _own_uses(keys: list[str], contexts: dict[int, _Context]) -> Counter:
+    """This text's own lower-case uses in name contexts: counted in the corpus, but no evidence."""
+    own: Counter = Counter()
+    for i, c in contexts.items():
+        own["after", c.left] += 1
+        own["before", c.right] += 1
+        own["between", keys[i]] += c.between
+    return own
+
+
+def _in_name(t: str, stats, c: _Context, own: Counter) -> tuple[float, str] | None:
+    """Score and reason when the name the form stands in is written capitalised elsewhere."""
+    cap = low = 0
+    if c.left:
+        cap += stats.name_pairs[c.left]
+        low += stats.lower_after_name[c.left] - own["after", c.left]
+    if c.right:
+        cap += stats.name_pairs[c.right]
+        low += stats.lower_before_name[c.right] - own["before", c.right]
+    if cap >= MIN_PAIR and low <= MAX_LOWER_SHARE * cap:
+        where = " ".join(dict.fromkeys((*(c.left or ()), *(c.right or ()))))
+        return (min(0.9, 0.5 + 0.1 * cap),
+                f"the corpus writes '{where}' with '{t.capitalize()}' capitalised {cap} times, lower-case {low} times elsewhere")
+    if not c.between:
+        return None
+    # between two capitalised words, the next of which ends names ("Authority", "Award")
+    # rather than starting one: inside a name, unless the corpus puts the form there
+    # lower-case (a title before a name: "Cabinet minister Jack")
+    nxt = case_key(c.right[1])
+    cap, low = stats.in_name[t], stats.lower_between[t] - own["between", t]
+    if cap >= MIN_CAPITALISED and low * BETWEEN_RATIO <= cap and stats.name_tail[nxt] * 2 >= stats.capitalised[nxt] > 0:
+        return (min(0.9, 0.5 + 0.02 * cap),
+                f"between capitalised words, the corpus writes '{t.capitalize()}' capitalised next to capitals "
+                f"{cap} times and lower-case between capitals {low} times elsewhere")
+    return None

@@ -6,6 +6,8 @@ A sentence with enough foreign words goes to langdetect, seeded so runs repeat.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+from itertools import compress, count
 
 import regex
 
@@ -53,7 +55,7 @@ def english_share(tk: Tokens) -> float:
     >>> english_share(Tokens("The talks ended.")), english_share(Tokens("Hann sagði frá því"))
     (1.0, 0.0)
     """
-    return len([z for z in tk.zipfs() if z >= ENGLISH_ZIPF]) / max(len(tk), 1)
+    return sum(map(ENGLISH_ZIPF.__le__, tk.zipfs())) / max(len(tk), 1)
 
 
 def find_untranslated(tk: Tokens, *, seed: int = 0) -> list[Flag]:
@@ -73,10 +75,17 @@ def find_untranslated(tk: Tokens, *, seed: int = 0) -> list[Flag]:
     flags = [make_flag(text, m.start(), m.end(), "untranslated", 0.9, "text in a non-Latin script inside English")
              for m in _OTHER_SCRIPT.finditer(text)] if not text.isascii() else []
     # per word: "en", a language code, or None (a name or unknown form: no evidence either way);
-    # English words are most of any text, so only the others are looked up further
-    kinds = ["en" if z >= ENGLISH_ZIPF else foreign.get(w) for w, z in zip(tk.lower, tk.zipfs())]
+    # English words are most of any text, so only the others are looked up further, and
+    # only sentences holding a foreign word are read (found by bisection, not per word)
+    other = list(compress(count(), map(ENGLISH_ZIPF.__gt__, tk.zipfs())))
+    langs_of = dict(zip(other, map(foreign.get, map(tk.lower.__getitem__, other))))
+    marked = [i for i in other if langs_of[i]]
+    if not marked:
+        return flags
     for (s, e), (i0, i1) in zip(tk.sentences, tk.ranges):
-        sk = kinds[i0:i1]
+        if bisect_left(marked, i1) == bisect_left(marked, i0):
+            continue
+        sk = [langs_of.get(i, "en") for i in range(i0, i1)]
         n_en = sk.count("en")
         n_foreign = len(sk) - n_en - sk.count(None)
         if not n_foreign:

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+from itertools import compress, count
+from operator import eq
+
 from dedupe.types import Flag
 
 from .lexicon import FUNCTION_WORDS
@@ -80,8 +83,8 @@ def find_duplicated(tk: Tokens) -> list[Flag]:
     ['to to', 'keep a closer keep']
     """
     low, n = tk.lower, len(tk)
-    recur = sorted({i for k in range(1, MAX_REPEAT + 2)
-                    for i in [i for i, (a, b) in enumerate(zip(low, low[k:])) if a == b]})
+    # C-level comparisons of the text with itself shifted by k words
+    recur = sorted({i for k in range(1, MAX_REPEAT + 2) for i in compress(count(), map(eq, low, low[k:]))})
     flags, taken = [], -1
     for i in recur:
         if i <= taken:

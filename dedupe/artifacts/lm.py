@@ -1,6 +1,6 @@
-"""[improbable]: word pairs a bigram model of the corpus (with a wordfreq background) does not expect.
+"""[improbable]: word pairs that a bigram model of the corpus, or a background bigram list, does not expect.
 
-Three count tests, none a threshold on a probability:
+Four count tests, none a threshold on a probability:
 
 * pair: a pair of words that are each frequent, so that independence predicts
   the pair ``E`` times, yet never occurs elsewhere in the corpus ("new the");
@@ -11,11 +11,20 @@ Three count tests, none a threshold on a probability:
   determiner). Classes pool the grammar words, so the test has power for
   content words far rarer than the pair test needs;
 * order: a pair never seen while its swap is common ("response in" where the
-  corpus writes "in response" dozens of times): a word-order error.
+  corpus writes "in response" dozens of times): a word-order error;
+* background: the same two questions asked of a large background bigram list
+  (:mod:`.background`, Google Books counts) plus this corpus, for pairs with a
+  grammar word: how much likelier is the swapped pair, or the pair under
+  independence, than the pair itself? A word-order error or a lost grammar word
+  leaves several such pairs in a row ("rose the new the plan"), an odd but
+  honest phrase seldom does, so the evidence of a pair and of its two
+  neighbours is summed. The background gives power even to a one-document
+  corpus; the corpus vouches for its own domain pairs.
 
 Word-order errors and dropped or swapped grammar words make such pairs; a rare
 content-word pair never does, because its ``E`` is small. A small corpus has
-small ``E`` everywhere, so the signal stays silent rather than guessing.
+small ``E`` everywhere, so the corpus tests stay silent rather than guessing
+and only the background speaks.
 Counts live in sorted numpy arrays keyed by word ids, so a document's pairs are
 looked up in a few vectorised calls.
 """
@@ -28,8 +37,10 @@ from itertools import count
 
 import numpy as np
 
+from dedupe.errors import ConfigError
 from dedupe.types import Flag
 
+from .background import background
 from .lexicon import FUNCTION_CLASS, FUNCTION_CLASSES, english_table
 from .text import Tokens, make_flag
 
@@ -44,6 +55,17 @@ MIN_SWAPPED = 20
 MAX_SEEN_SHARE = 0.02
 #: Weight (in tokens) of the wordfreq background in each word's probability.
 BACKGROUND_WEIGHT = 2000.0
+#: A pair missing from the background list is counted at this share of the list's
+#: cut-off: its true count is anywhere below the cut-off.
+MISSING_SHARE = 0.3
+#: A corpus use of a pair weighs this many times its share of the corpus, in
+#: background counts: the scanned text is the register being checked.
+CORPUS_WEIGHT = 3.0
+#: Summed log-odds (nats) of a pair and its neighbours from which the background test flags it.
+MIN_BACKGROUND_ODDS = 4.5
+#: Highest score of a background flag (0.5 at MIN_BACKGROUND_ODDS): it says a phrase is
+#: odd, not what went wrong.
+BACKGROUND_SCORE = 0.7
 
 _CLASSES = {name: k for k, name in enumerate(FUNCTION_CLASSES)}
 _SHIFT = np.int64(32)
@@ -72,6 +94,7 @@ class BigramModel:
         self._unigrams = np.empty(0, np.int64)
         self._p = np.empty(0)
         self._cls = np.empty(0, np.int64)
+        self._bg = np.empty(0, np.int64)  # background word id per word id, -1 when unlisted
         self._followers = self._preceders = np.empty(0)
         self._class_keys = self._class_n = np.empty(0, np.int64)
         self._rate_after = self._rate_before = np.zeros(len(_CLASSES))
@@ -125,11 +148,13 @@ class BigramModel:
         known = self._unigrams[len(self._p):len(self._p) + len(words)]
         uni[:len(known)] = known
         zipf = np.fromiter((table.get(w, 0.0) for w in words), float, len(words))
-        background = np.where(zipf > 0, 10.0 ** (zipf - 9), 0.0)
-        p = (uni + BACKGROUND_WEIGHT * background) / (self.total + BACKGROUND_WEIGHT)
+        prior = np.where(zipf > 0, 10.0 ** (zipf - 9), 0.0)
+        p = (uni + BACKGROUND_WEIGHT * prior) / (self.total + BACKGROUND_WEIGHT)
         cls = np.fromiter((_CLASSES.get(FUNCTION_CLASS.get(w), -1) for w in words), np.int64, len(words))
+        bg = background().ids.get
         self._p = np.concatenate([self._p, p])
         self._cls = np.concatenate([self._cls, cls])
+        self._bg = np.concatenate([self._bg, np.fromiter((bg(w, -1) for w in words), np.int64, len(words))])
         zeros = np.zeros(max(len(self._p) - len(self._followers), 0))
         self._followers = np.concatenate([self._followers, zeros])
         self._preceders = np.concatenate([self._preceders, zeros])
@@ -140,7 +165,7 @@ class BigramModel:
         left, right = self._keys >> _SHIFT, self._keys & np.int64(0xFFFFFFFF)
         self._followers = np.bincount(left, weights=self._counts, minlength=n)
         self._preceders = np.bincount(right, weights=self._counts, minlength=n)
-        self._p, self._cls = np.empty(0), np.empty(0, np.int64)
+        self._p, self._cls, self._bg = np.empty(0), np.empty(0, np.int64), np.empty(0, np.int64)
         self._grow()
         rc, lc = self._cls[right], self._cls[left]
         fo, pr = rc >= 0, lc >= 0
@@ -197,16 +222,26 @@ def _lookup(keys: np.ndarray, counts: np.ndarray, codes: np.ndarray) -> np.ndarr
 
 
 def find_improbable(tk: Tokens, model: BigramModel, *, fitted: bool = False,
-                    min_expected: float = MIN_EXPECTED, min_class_expected: float = MIN_CLASS_EXPECTED) -> list[Flag]:
-    """Flag adjacent word pairs the corpus (almost) never shows elsewhere although it expects them often.
+                    min_expected: float = MIN_EXPECTED, min_class_expected: float = MIN_CLASS_EXPECTED,
+                    min_background_odds: float = MIN_BACKGROUND_ODDS) -> list[Flag]:
+    """Flag adjacent word pairs that the corpus, or the background with the corpus, does not expect.
 
     ``fitted`` says the document was part of the fit, so its own pairs are
-    subtracted from the corpus counts.
+    subtracted from the corpus counts. The corpus tests need a large corpus;
+    the background test works on one document alone:
 
     >>> lm = BigramModel().fit([Tokens("the new plan and the old plan of the city")] * 300)
     >>> [f.text for f in find_improbable(Tokens("the old plan of the new the city"), lm)]
     ['new the']
+    >>> one = Tokens("She said the talks would go on, and not the of week.")
+    >>> [f.text for f in find_improbable(one, BigramModel().fit([one]), fitted=True)]
+    ['the of']
     """
+    for name, value in (("min_expected", min_expected), ("min_class_expected", min_class_expected),
+                        ("min_background_odds", min_background_odds)):
+        if not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{name}={value!r} must be a number > 0 (the defaults are "
+                              f"{MIN_EXPECTED}, {MIN_CLASS_EXPECTED} and {MIN_BACKGROUND_ODDS})")
     if len(tk) < 2:
         return []
     ids = model.ids(tk)
@@ -247,15 +282,40 @@ def find_improbable(tk: Tokens, model: BigramModel, *, fitted: bool = False,
     hit_pair = (e_pair >= min_expected) & (seen_pair <= MAX_SEEN_SHARE * e_pair)
     hit_class = (e_class >= min_class_expected) & (seen_class <= MAX_SEEN_SHARE * e_class)
     hit_order = (seen_pair <= 0) & (seen_swapped >= MIN_SWAPPED)
-    hit = usable & (hit_pair | hit_class | hit_order)
+    grammar = usable & ((ca >= 0) | (cb >= 0))
+    odds, swap_odds = _background_odds(model, a, b, seen_pair, seen_swapped, grammar)
+    window = _window(odds)
+    # a comma or a compound between two words: the background's pair is not this one
+    # (checked only around candidates: a string test per pair would double the cost)
+    near = np.flatnonzero(window >= min_background_odds)
+    for i in np.unique(np.concatenate([near - 1, near, near + 1]).clip(0, n - 1)).tolist():
+        if odds[i] and not _adjacent(tk, i):
+            odds[i] = 0.0
+    window = _window(odds)
+    # the oddest pair of a run is the one to show; its neighbours lent it their evidence
+    peak = odds > 0
+    peak[:-1] &= odds[:-1] >= odds[1:]
+    peak[1:] &= odds[1:] >= odds[:-1]
+    hit_background = peak & (window >= min_background_odds)
+    hit = usable & (hit_pair | hit_class | hit_order | hit_background)
     flags = []
     words, starts, ends, text = tk.words, tk.starts, tk.ends, tk.text
     for i in np.flatnonzero(hit).tolist():
         x, y = words[i], words[i + 1]
-        if text[ends[i]:starts[i + 1]].strip():
-            continue  # punctuation breaks the pair
-        if text[ends[i + 1]:ends[i + 1] + 1] == "-" or text[starts[i] - 1:starts[i]] == "-":
-            continue  # part of a compound ("the on-going", "have-nots"), not a word of the sentence
+        if not _adjacent(tk, i):
+            continue
+        if hit_background[i] and not (hit_pair[i] or hit_order[i] or hit_class[i]):
+            e, seen = float(window[i]), 0
+            ratio = math.exp(odds[i])
+            why = (f"word order: '{y.lower()} {x.lower()}' is {ratio:.0f} times as common as '{x} {y}'"
+                   if swap_odds[i] >= odds[i] else
+                   f"'{x} {y}' is {ratio:.0f} times rarer than its words' frequencies predict")
+            why += (f" in Google Books word pairs and this corpus; with the pairs beside it, "
+                    f"{math.exp(e):.0f} times")
+            # at most BACKGROUND_SCORE: a signal that names the error ("the of": a dropped word) wins the overlap
+            score = 0.5 + (BACKGROUND_SCORE - 0.5) * (1 - min_background_odds / e)
+            flags.append(make_flag(text, starts[i], ends[i + 1], "improbable", score, why))
+            continue
         if hit_pair[i]:
             e, seen = float(e_pair[i]), int(seen_pair[i])
             why = f"'{x} {y}' occurs {seen} times elsewhere in the corpus, though its words' frequencies predict it {e:.0f} times"
@@ -269,6 +329,54 @@ def find_improbable(tk: Tokens, model: BigramModel, *, fitted: bool = False,
                    f"elsewhere, though the frequency of '{word}' predicts it {e:.0f} times")
         flags.append(make_flag(text, starts[i], ends[i + 1], "improbable", 1 - math.exp(-(e - seen) / 4), why))
     return flags
+
+
+def _window(odds: np.ndarray) -> np.ndarray:
+    """A pair's odds plus those of the pairs on either side, which share its words.
+
+    >>> _window(np.array([1.0, 0.0, 2.0, 3.0])).tolist()
+    [1.0, 3.0, 5.0, 5.0]
+    """
+    out = odds.copy()
+    out[1:] += odds[:-1]  # slices, not np.pad: this runs per document
+    out[:-1] += odds[1:]
+    return out
+
+
+def _adjacent(tk: Tokens, i: int) -> bool:
+    """Words ``i`` and ``i + 1`` are next to each other in the sentence: only spaces between, not in a compound."""
+    text, starts, ends = tk.text, tk.starts, tk.ends
+    if text[ends[i]:starts[i + 1]].strip():
+        return False  # punctuation breaks the pair
+    # part of a compound ("the on-going", "have-nots"), not a word of the sentence
+    return text[ends[i + 1]:ends[i + 1] + 1] != "-" and text[starts[i] - 1:starts[i]] != "-"
+
+
+def _background_odds(model: BigramModel, a: np.ndarray, b: np.ndarray, seen: np.ndarray,
+                     seen_swapped: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, the log of how much likelier the swapped pair, or the pair under independence, is than the pair.
+
+    Counts are the background's plus this corpus's (scaled to the background's
+    size, so in a small corpus one use elsewhere vouches for a pair). Returns the
+    odds (0 where ``where`` is False or a word is not in the background) and the
+    swapped pair's share of them, for the reason.
+    """
+    bg = background()
+    odds, swap_odds = np.zeros(len(a)), np.zeros(len(a))
+    at = np.flatnonzero(where)
+    ga, gb = model._bg[a[at]], model._bg[b[at]]
+    known = (ga >= 0) & (gb >= 0)
+    at, ga, gb = at[known], ga[known], gb[known]
+    if not len(at):
+        return odds, swap_odds
+    counts = bg.pair_counts(np.concatenate([bg.codes(ga, gb), bg.codes(gb, ga)]))
+    scale = CORPUS_WEIGHT * bg.total / max(model.total, 1)
+    seen_here = np.maximum(counts[:len(at)], MISSING_SHARE * bg.cutoff) + scale * np.maximum(seen[at], 0)
+    swapped = counts[len(at):] + scale * np.maximum(seen_swapped[at], 0)
+    independent = bg.unigrams[ga] * (bg.unigrams[gb] / bg.total)
+    swap_odds[at] = np.log(np.maximum(swapped, 1.0) / seen_here)
+    odds[at] = np.maximum(0.0, np.maximum(swap_odds[at], np.log(independent / seen_here)))
+    return odds, swap_odds
 
 
 def _count_in(values: np.ndarray, queries: np.ndarray) -> np.ndarray:

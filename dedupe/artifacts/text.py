@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 from dedupe.types import Flag
 
@@ -56,7 +56,7 @@ class Tokens:
         """English Zipf frequency of every word (0.0 when unknown), looked up once per text."""
         if self._zipfs is None:
             table = english_table()
-            self._zipfs = [table.get(w, 0.0) for w in self.lower]
+            self._zipfs = list(map(table.get, self.lower, repeat(0.0)))
         return self._zipfs
 
     def __len__(self) -> int:

@@ -79,11 +79,14 @@ def test_capitalisation_needs_corpus_evidence():
     assert _texts(find_capitalisation(t, stats)) == ["quorvia"]
 
 
-def test_improbable_needs_a_large_corpus():
+def test_improbable_corpus_tests_need_a_large_corpus_the_background_does_not():
     corpus = [Tokens("the new rules and the old rules of the city")] * 400
     t = Tokens("the old rules of the new the city")
     assert _texts(find_improbable(t, BigramModel().fit(corpus))) == ["new the"]
-    assert find_improbable(t, BigramModel().fit(corpus[:2])) == []
+    # two documents give the corpus counts no power ...
+    assert find_improbable(t, BigramModel().fit(corpus[:2]), min_background_odds=1e9) == []
+    # ... but the background knows "the new" and never "new the"
+    assert _texts(find_improbable(t, BigramModel().fit(corpus[:2]))) == ["new the"]
 
 
 def test_improbable_word_next_to_a_grammar_class_it_never_meets():
@@ -133,18 +136,46 @@ def test_name_flag_needs_a_name_rendered_as_words_not_a_paraphrase():
     assert [(f.kind, f.text) for f in diff_sentence(d2, 0, len(d2), r2, 0, len(r2))] == [("name", "hope")]
 
 
-def test_capitalisation_of_a_common_word_inside_a_name_uses_its_neighbour():
+def _fitted(sentences):
     stats, lm = CorpusStats(), BigramModel()
-    for s in ("then the Harbour Board Chair met the press", "we read a Harbour Board Report on the fish",
-              "and the Harbour Board Chair said no to it", "the board met"):
+    for s in sentences:
         stats.add(Tokens(s))
         lm.add(Tokens(s))
-    t = Tokens("the Harbour board Chair agreed")
+    return stats, lm
+
+
+def _scored(stats, lm, text):
+    # the scored text is part of the corpus, as in a scan
+    t = Tokens(text)
     stats.add(t)
     lm.add(t)
-    # only before a name or title is the common word part of the name
-    assert [f.start for f in find_capitalisation(t, stats, lm)] == [t.text.index("board")]
-    assert find_capitalisation(Tokens("and the Harbour board agreed"), stats, lm) == []
+    return _texts(find_capitalisation(t, stats, lm))
+
+
+def test_capitalisation_of_a_common_word_between_parts_of_a_name():
+    corpus = ["then the Harbour Board Chair met the press", "we read a Harbour Board Chair letter on the fish",
+              "and the Harbour Board Chair said no to it", "the board met", "a Harbour board meeting ran late",
+              "the Harbour board agreed on it"]
+    # the corpus writes "Harbour board" lower-case too, but never between "Harbour" and "Chair"
+    assert _scored(*_fitted(corpus), "so the Harbour board Chair agreed") == ["board"]
+    assert _scored(*_fitted(corpus), "and the Harbour board agreed") == []
+
+
+def test_capitalisation_of_a_name_pair_either_side_and_across_of():
+    corpus = ["rates at the Bank of Velmaria rose", "the Bank of Velmaria said no", "a loan from the Bank of Velmaria",
+              "ships reached Port Quillon at dawn", "trade in Port Quillon grew", "we saw Port Quillon burn",
+              "the bank cut rates", "a port was busy", "the bank of the river", "the port of call"] * 2
+    assert _scored(*_fitted(corpus), "she said the bank of Velmaria would act") == ["bank"]
+    assert _scored(*_fitted(corpus), "boats left port Quillon early") == ["port"]
+    assert _scored(*_fitted(corpus), "boats left the port of Quillon early") == []
+
+
+def test_capitalisation_of_a_form_alone_ignores_its_uses_inside_names():
+    corpus = ["they met in Zorvania on Monday", "troops left Zorvania quickly", "the talks in Zorvania failed",
+              "a hotel in Beverly Quarls opened", "fans in Beverly Quarls cheered", "we drove to Beverly Quarls again"]
+    stats, lm = _fitted(corpus)
+    # "Quarls" is only ever part of a longer name: alone, the lower-case word is not suspicious
+    assert _scored(stats, lm, "the old quarls were steep and zorvania's army waited") == ["zorvania's"]
 
 
 def test_dropped_before_a_closing_quote_and_determiner_before_preposition():
