@@ -30,17 +30,41 @@ the workers' ports reachable between the hosts.
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
+from dedupe.canonical import choose_canonical
+from dedupe.cluster import cluster_pairs
+from dedupe.config import ScanConfig
 from dedupe.engines.local import check_workers, default_workers
 from dedupe.errors import ConfigError
 from dedupe.lsh import candidate_pairs, check_bands
+from dedupe.pipeline import (
+    CHUNK,
+    Track,
+    accept_candidates,
+    analyse,
+    assemble_clusters,
+    fit_boilerplate,
+    fit_scorer,
+    no_progress,
+    pair_edges,
+    read,
+    score_artifacts,
+    sign,
+    term_matrix,
+)
 from dedupe.sign import EMPTY
+from dedupe.types import BadFile, Cluster, Document, Flag, Pair, ScanResult
+from dedupe.verify import pair_similarity
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -173,3 +197,202 @@ def candidate_pairs_dask(
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     return np.unique(np.concatenate(found), axis=0)
+
+
+# Candidate pairs per similarity task: a sparse row product per pair, so a task
+# of this size takes about a second and its pairs are a few MB to send.
+PAIR_CHUNK = 200_000
+# Verified pairs per partial connected-components task.
+EDGE_CHUNK = 100_000
+
+
+def pair_similarity_dask(matrix: sp.csr_matrix, pairs: np.ndarray, *, client: "Client") -> np.ndarray:
+    """:func:`dedupe.verify.pair_similarity` with one Dask task per chunk of
+    pairs; the term matrix is sent to each worker once."""
+    if not len(pairs):
+        return np.empty(0, dtype=np.float64)
+    chunks = (pairs[i : i + PAIR_CHUNK] for i in range(0, len(pairs), PAIR_CHUNK))
+    return np.concatenate(list(map_chunks_dask(partial(pair_similarity, matrix), chunks, client=client)))
+
+
+def _partial_components(edges: np.ndarray) -> np.ndarray:
+    """``(node, root)`` rows linking each node of ``edges`` to the smallest node
+    of its component in this part of the graph: a compact forest to merge."""
+    nodes, local = np.unique(edges, return_inverse=True)
+    local = local.reshape(-1, 2)
+    graph = sp.coo_matrix((np.ones(len(local), np.int8), (local[:, 0], local[:, 1])), shape=(len(nodes),) * 2)
+    count, labels = connected_components(graph, directed=False)
+    roots = np.full(count, len(nodes))
+    np.minimum.at(roots, labels, np.arange(len(nodes)))
+    return np.stack([nodes, nodes[roots[labels]]], axis=1)
+
+
+def _merge_components(n_docs: int, *forests: np.ndarray) -> np.ndarray:
+    """The reduction: connected-component label of every document, from the
+    partial forests of all edge partitions."""
+    links = np.concatenate(forests) if forests else np.empty((0, 2), np.int64)
+    graph = sp.coo_matrix((np.ones(len(links), np.int8), (links[:, 0], links[:, 1])), shape=(n_docs, n_docs))
+    return connected_components(graph, directed=False)[1]
+
+
+def components_dask(n_docs: int, edges: np.ndarray, *, client: "Client") -> np.ndarray:
+    """Connected-component label of each of ``n_docs`` documents under ``edges``:
+    a task per partition of the edges, then one reduction task over their
+    results (Dask moves the partial forests between workers, not through here).
+
+    Plain connected components are not the clusters (see :mod:`dedupe.cluster`)
+    but bound them: a supported merge never crosses components, so each
+    component can be clustered on its own.
+    """
+    _check_client(client)
+    parts = [edges[i : i + EDGE_CHUNK] for i in range(0, len(edges), EDGE_CHUNK)]
+    partial_futures = client.map(_partial_components, parts, pure=False)
+    merged = client.submit(_merge_components, n_docs, *partial_futures, pure=False)
+    try:
+        return merged.result()
+    finally:
+        client.cancel([*partial_futures, merged])
+
+
+def _cluster_components(components: list[tuple[np.ndarray, np.ndarray]], *, min_support: float) -> list[list[int]]:
+    """Supported merges inside each ``(edges, similarity)`` component, with the
+    nodes renumbered in order (which keeps every tie-break of the whole-graph run)."""
+    groups = []
+    for edges, similarity in components:
+        nodes, local = np.unique(edges, return_inverse=True)
+        for group in cluster_pairs(len(nodes), local.reshape(-1, 2), similarity, min_support=min_support):
+            groups.append(nodes[group].tolist())
+    return groups
+
+
+def group_pairs_dask(n_docs: int, pairs: Sequence[Pair], config: ScanConfig, *, client: "Client") -> list[list[int]]:
+    """:func:`dedupe.pipeline.group_pairs` as Dask tasks: connected components,
+    then supported merges per batch of components; the same groups."""
+    edges, similarity = pair_edges(pairs)
+    if not len(edges):
+        return []
+    labels = components_dask(n_docs, edges, client=client)
+    component = labels[edges[:, 0]]
+    order = np.argsort(component, kind="stable")
+    bounds = np.flatnonzero(np.diff(component[order])) + 1
+    batches: list[list] = [[]]
+    size = 0
+    for chunk in np.split(order, bounds):
+        if size >= EDGE_CHUNK:
+            batches.append([])
+            size = 0
+        batches[-1].append((edges[chunk], similarity[chunk]))
+        size += len(chunk)
+    func = partial(_cluster_components, min_support=config.cluster.min_support)
+    return sorted(g for groups in map_chunks_dask(func, batches, client=client) for g in groups)
+
+
+def score_units(units: list[list[Document]], *, scorer) -> list[tuple[list[tuple[list[Flag], float]], int]]:
+    """Score each unit -- one cluster's members in document order, or one
+    document alone -- as the local pipeline does: every copy alone, the cleanest
+    becomes canonical, then each member against it and the other copies.
+    Returns each unit's ``(flags, artifact_score)`` per member and its canonical's position.
+    """
+    out = []
+    for docs in units:
+        score_artifacts(docs, scorer, range(len(docs)))
+        canonical = 0
+        if len(docs) > 1:
+            members = list(range(len(docs)))
+            canonical = choose_canonical(docs, members)
+            score_artifacts(docs, scorer, members, [Cluster(id=1, members=members, canonical=canonical)])
+        out.append(([(d.flags, d.artifact_score) for d in docs], canonical))
+    return out
+
+
+def score_dask(
+    documents: Sequence[Document], groups: Sequence[list[int]], scorer, *, client: "Client", track: Track = no_progress
+) -> list[int]:
+    """Stage 9 and the canonical choice as Dask tasks, a batch of clusters (or of
+    lone documents) per task, with the fitted ``scorer`` sent to each worker
+    once. Fills every document's flags and artifact score; returns each group's
+    canonical document."""
+    grouped = {m for members in groups for m in members}
+    units = [list(members) for members in groups] + [[i] for i in range(len(documents)) if i not in grouped]
+    batches: list[list[list[int]]] = [[]]
+    size = 0
+    for unit in units:
+        if size >= CHUNK:
+            batches.append([])
+            size = 0
+        batches[-1].append(unit)
+        size += len(unit)
+
+    def shipped(batch):
+        # Only what scoring reads; the rest of a Document stays here.
+        return [[Document(documents[i].id, documents[i].text, boilerplate=documents[i].boilerplate) for i in unit]
+                for unit in batch]
+
+    results = map_chunks_dask(partial(score_units, scorer=scorer), map(shipped, batches), client=client)
+    canonicals = []
+    for batch, scored in zip(batches, track(results, description="scoring artifacts", total=len(batches))):
+        for unit, (members, canonical) in zip(batch, scored):
+            for i, (flags, score) in zip(unit, members):
+                documents[i].flags, documents[i].artifact_score = flags, score
+            if len(unit) > 1:
+                canonicals.append(unit[canonical])
+    return canonicals
+
+
+def scan_documents_dask(
+    documents: list[Document],
+    config: ScanConfig | None = None,
+    *,
+    client: "Client",
+    errors: Sequence[BadFile] = (),
+    track: Track = no_progress,
+) -> ScanResult:
+    """:func:`dedupe.pipeline.scan_documents` with its stages as Dask tasks: the
+    same clusters, flags and scores.
+
+    Analysis per chunk of documents, banding per band, pair similarity per
+    chunk of candidates, connected components per partition of the verified
+    pairs and a reduction, supported merges per batch of components, then
+    scoring and the canonical choice per batch of clusters. Fitting the
+    corpus-wide models (boilerplate, signing's common-shingle cut, term
+    weights, the scorer), accepting pairs (it ranks each document's
+    neighbours over all candidates) and assembling the report stay here.
+    """
+    config = config or ScanConfig()
+    _check_client(client)
+    if not documents:
+        return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
+    model = fit_boilerplate((d.text for d in documents), config)
+    features = analyse(documents, model, config, mapper=partial(map_chunks_dask, client=client), track=track)
+    signatures = sign(features, config)
+    lsh = config.lsh
+    candidates = candidate_pairs_dask(signatures, bands=lsh.bands, rows=lsh.rows, window=lsh.window, client=client)
+    matrix = term_matrix(features, config)
+    del features, signatures
+    pairs = accept_candidates(documents, candidates, pair_similarity_dask(matrix, candidates, client=client), config)
+    groups = group_pairs_dask(len(documents), pairs, config, client=client)
+    if config.score:
+        scorer = fit_scorer((d.text for d in documents), config)
+        canonicals = score_dask(documents, groups, scorer, client=client, track=track)
+    else:
+        canonicals = [choose_canonical(documents, members) for members in groups]
+    clusters = assemble_clusters(groups, canonicals, pairs, matrix)
+    return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
+
+
+def scan_dask(
+    paths: Sequence[str | os.PathLike],
+    config: ScanConfig | None = None,
+    *,
+    client: "Client",
+    track: Track = no_progress,
+) -> ScanResult:
+    """Read ``paths`` here and group the copies of each story on the cluster behind ``client``.
+
+    >>> with dask_client(scheduler="tcp://host-a:8786", workers=None) as client:  # doctest: +SKIP
+    ...     result = scan_dask(["/shared/crawl"], ScanConfig(), client=client)
+    """
+    config = config or ScanConfig()
+    _check_client(client)
+    documents, errors = read(paths, config, track)
+    return scan_documents_dask(documents, config, client=client, errors=errors, track=track)
