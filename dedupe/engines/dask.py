@@ -287,6 +287,27 @@ def group_pairs_dask(n_docs: int, pairs: Sequence[Pair], config: ScanConfig, *, 
     return sorted(g for groups in map_chunks_dask(func, batches, client=client) for g in groups)
 
 
+def _load_scoring_resources() -> None:
+    """Load the word lists and language profiles the scorer reads (cached per
+    process): 10-25 s in a fresh worker process."""
+    from dedupe.artifacts.lexicon import english_table, foreign_table
+    from dedupe.language import warm_up
+
+    english_table()
+    foreign_table()
+    warm_up()
+
+
+def warm_workers(client: "Client") -> list:
+    """One :func:`_load_scoring_resources` task per worker, started now so the
+    workers load while this process fits the scorer, instead of after; returns
+    the futures (keep them until the scoring is done)."""
+    return [
+        client.submit(_load_scoring_resources, workers=[address], allow_other_workers=False, pure=False)
+        for address in client.scheduler_info()["workers"]
+    ]
+
+
 def score_units(units: list[list[Document]], *, scorer) -> list[tuple[list[tuple[list[Flag], float]], int]]:
     """Score each unit -- one cluster's members in document order, or one
     document alone -- as the local pipeline does: every copy alone, the cleanest
@@ -372,8 +393,10 @@ def scan_documents_dask(
     pairs = accept_candidates(documents, candidates, pair_similarity_dask(matrix, candidates, client=client), config)
     groups = group_pairs_dask(len(documents), pairs, config, client=client)
     if config.score:
+        warming = warm_workers(client)
         scorer = fit_scorer((d.text for d in documents), config)
         canonicals = score_dask(documents, groups, scorer, client=client, track=track)
+        client.cancel(warming)
     else:
         canonicals = [choose_canonical(documents, members) for members in groups]
     clusters = assemble_clusters(groups, canonicals, pairs, matrix)
