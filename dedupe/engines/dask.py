@@ -46,6 +46,7 @@ from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
 from dedupe.engines.local import check_workers, default_workers
 from dedupe.errors import ConfigError
+from dedupe.io.readers import list_files, read_files
 from dedupe.lsh import candidate_pairs, check_bands
 from dedupe.pipeline import (
     CHUNK,
@@ -57,7 +58,6 @@ from dedupe.pipeline import (
     fit_scorer,
     no_progress,
     pair_edges,
-    read,
     score_artifacts,
     sign,
     term_matrix,
@@ -403,6 +403,36 @@ def scan_documents_dask(
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
 
 
+def read_dask(
+    paths: Sequence[str | os.PathLike], config: ScanConfig, *, client: "Client", track: Track = no_progress
+) -> tuple[list[Document], list[BadFile]]:
+    """:func:`dedupe.pipeline.read` as Dask tasks: this process walks the folders,
+    the workers read and decode batches of files by their absolute path (so
+    every worker must see them at the same path: shared storage), and the
+    documents come back in the order of the local reader."""
+    cfg = config.read
+    func = partial(read_files, text_field=cfg.text_field, id_field=cfg.id_field, max_bytes=cfg.max_bytes)
+    # Walk errors in place, files in batches between them: the local reading order.
+    pieces: list[BadFile | list[tuple[str, str]]] = []
+    for item in list_files(paths):
+        if isinstance(item, BadFile):
+            pieces.append(item)
+            continue
+        if not pieces or not isinstance(pieces[-1], list) or len(pieces[-1]) >= CHUNK:
+            pieces.append([])
+        pieces[-1].append((os.path.abspath(item[0]), item[1]))
+    batches = map_chunks_dask(func, (p for p in pieces if isinstance(p, list)), client=client)
+    documents: list[Document] = []
+    errors: list[BadFile] = []
+    try:
+        for piece in track(pieces, description="reading"):
+            for item in next(batches) if isinstance(piece, list) else [piece]:
+                (errors if isinstance(item, BadFile) else documents).append(item)
+    finally:
+        batches.close()
+    return documents, errors
+
+
 def scan_dask(
     paths: Sequence[str | os.PathLike],
     config: ScanConfig | None = None,
@@ -410,12 +440,12 @@ def scan_dask(
     client: "Client",
     track: Track = no_progress,
 ) -> ScanResult:
-    """Read ``paths`` here and group the copies of each story on the cluster behind ``client``.
+    """Read ``paths`` and group the copies of each story on the cluster behind ``client``.
 
     >>> with dask_client(scheduler="tcp://host-a:8786", workers=None) as client:  # doctest: +SKIP
     ...     result = scan_dask(["/shared/crawl"], ScanConfig(), client=client)
     """
     config = config or ScanConfig()
     _check_client(client)
-    documents, errors = read(paths, config, track)
+    documents, errors = read_dask(paths, config, client=client, track=track)
     return scan_documents_dask(documents, config, client=client, errors=errors, track=track)

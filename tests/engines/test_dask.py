@@ -45,6 +45,7 @@ from dedupe.engines.dask import (  # noqa: E402
     group_pairs_dask,
     map_chunks_dask,
     pair_similarity_dask,
+    read_dask,
     scan_documents_dask,
 )
 
@@ -236,3 +237,24 @@ def test_pair_similarity_as_dask_tasks_equals_local(client, monkeypatch):
     pairs = np.sort(rng.integers(0, 120, size=(333, 2)), axis=1)
     assert np.array_equal(pair_similarity_dask(matrix, pairs, client=client), pair_similarity(matrix, pairs))
     assert len(pair_similarity_dask(matrix, pairs[:0], client=client)) == 0
+
+
+def test_reading_as_dask_tasks_gives_the_local_documents_and_errors(client, seeds_dir, tmp_path, monkeypatch):
+    crawl = tmp_path / "crawl"
+    (crawl / "site").mkdir(parents=True)
+    for seed in sorted(seeds_dir.iterdir()):
+        (crawl / "site" / seed.name).write_bytes(seed.read_bytes())
+    (crawl / "empty.txt").write_bytes(b"")
+    (crawl / "feed.jsonl").write_text('{"id": "r1", "text": "First record."}\nnot json\n{"text": "Second."}\n')
+    (crawl / "page.html").write_text("<html><body><nav>Menu</nav><p>A story in a page.</p></body></html>")
+    # Relative paths: the workers run in another directory, so they must get absolute ones.
+    monkeypatch.chdir(tmp_path)
+    paths = ["crawl", "missing-folder", "crawl/page.html"]
+    monkeypatch.setattr(engine, "CHUNK", 2)
+
+    local = read(paths, CONFIG)
+    remote = read_dask(paths, CONFIG, client=client)
+
+    assert remote == local
+    documents, errors = local
+    assert len(documents) == 9 and {e.path for e in errors} == {"empty.txt", "feed.jsonl#2", "missing-folder"}
