@@ -1,14 +1,19 @@
-"""Run the per-document stages and the banding as Dask tasks, on one machine or many.
+"""Run the scan's stages as Dask tasks, on one machine or many.
 
-The same pure stage functions the local engine runs in worker processes
-(:func:`dedupe.pipeline.analyse_chunk`, the banding of :mod:`dedupe.lsh`) run
-here as ``dask.distributed`` tasks: Dask does the scheduling, moves the data and
-reschedules the tasks of a worker that dies. Results come back in input order,
-so the clusters are exactly those of the local engine.
+The pure stage functions of :mod:`dedupe.pipeline` run here as
+``dask.distributed`` tasks: reading files, analysing documents, banding,
+pair similarity, connected components (a task per partition of the verified
+pairs, then a reduction), supported merges per batch of components, and
+artifact scoring with the canonical choice per batch of clusters. Dask does
+the scheduling, moves the data and reschedules the tasks of a worker that
+dies; there is no cluster code here. Results come back in input order and each
+task computes exactly what the local engine computes for its part, so the
+report is the local engine's (tests compare them through a real cluster).
+The corpus-wide fits (boilerplate model, common shingles, term weights,
+scorer) and the acceptance of pairs stay in the calling process.
 
->>> from functools import partial
 >>> with dask_client(scheduler=None, workers=2) as client:  # doctest: +SKIP
-...     results = list(map_chunks_dask(partial(analyse_chunk, model=model, config=config), chunks, client=client))
+...     result = scan_dask(["crawl/"], ScanConfig(), client=client)
 
 Running on a real cluster
 -------------------------
@@ -20,12 +25,11 @@ Python everywhere), then::
     host-c$ dask-worker tcp://host-a:8786 --nworkers 8 --nthreads 1
 
 and pass ``scheduler="tcp://host-a:8786"`` (the CLI's ``--scheduler``). One
-thread per worker process: the stages are pure Python and hold the GIL. The
-machine that starts the scan reads the inputs and ships the texts to the
-workers chunk by chunk, so the input folder only needs to be readable there;
-keep it on storage every host can read (NFS, a shared bucket mount) when tasks
-are made to read their own partitions, and keep the scheduler port (8786) and
-the workers' ports reachable between the hosts.
+thread per worker process: the stages are pure Python and hold the GIL.
+Workers open the input files by the absolute path the calling process sees,
+so the input folder must be mounted at that path on every host (NFS, a shared
+bucket mount); keep the scheduler port (8786) and the workers' ports
+reachable between the hosts.
 """
 from __future__ import annotations
 
