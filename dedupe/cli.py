@@ -6,7 +6,6 @@ a library error becomes a one-line message and an exit code.
 from __future__ import annotations
 
 from contextlib import ExitStack
-from functools import partial
 from pathlib import Path
 from typing import Optional
 
@@ -95,7 +94,7 @@ def scan(
     min_support: float = typer.Option(0.5, help="Share of cross pairs that must be copies to merge two clusters."),
     min_score: float = typer.Option(0.5, help="Keep artifact flags scoring at least this (0-1)."),
     workers: int = typer.Option(default_workers(), help="Worker processes for the per-document stages."),
-    engine: str = typer.Option("local", help="Where the per-document stages run: 'local' or 'dask'."),
+    engine: str = typer.Option("local", help="Where the stages run: 'local' (this machine) or 'dask' (dask.distributed tasks)."),
     scheduler: Optional[str] = typer.Option(None, help="With --engine dask: address of a running scheduler."),
     dask_workers: Optional[int] = typer.Option(None, help="With --engine dask: start a local cluster of N workers."),
     index: Optional[str] = typer.Option(
@@ -135,16 +134,18 @@ def scan(
         raise fail(f"--engine {engine!r} is unknown; use 'local' or 'dask'", 2)
     if engine == "local" and (scheduler or dask_workers):
         raise fail("--scheduler and --dask-workers need --engine dask", 2)
+    if engine == "dask" and index is not None:
+        # The index reuses stored analyses in this process; nothing of it runs as tasks yet.
+        raise fail("--index runs on the local engine; drop --engine dask", 2)
     with progress_tracker(err, quiet=quiet) as track, ExitStack() as stack:
         try:
-            mapper = None
             if engine == "dask":
-                from dedupe.engines.dask import dask_client, map_chunks_dask
+                from dedupe.engines.dask import dask_client, scan_dask
 
                 client = stack.enter_context(dask_client(scheduler=scheduler, workers=dask_workers))
-                mapper = partial(map_chunks_dask, client=client)
-            if index is None:
-                result = run_scan(paths, config, workers=check_workers(workers), mapper=mapper, track=track)
+                result = scan_dask(paths, config, client=client, track=track)
+            elif index is None:
+                result = run_scan(paths, config, workers=check_workers(workers), track=track)
             else:
                 update = index_add(paths, index, config, workers=check_workers(workers), track=track)
                 result = update.report()

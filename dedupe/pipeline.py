@@ -180,9 +180,20 @@ def find_pairs(
 ) -> tuple[list[Pair], sp.csr_matrix]:
     """Stages 6-7: band, verify. Returns the verified pairs and the term matrix."""
     candidates = candidate_pairs(signatures, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
-    weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features)
-    matrix = weights.transform(features)
-    similarity = pair_similarity(matrix, candidates)
+    matrix = term_matrix(features, config)
+    return accept_candidates(documents, candidates, pair_similarity(matrix, candidates), config), matrix
+
+
+def term_matrix(features: Sequence[Features], config: ScanConfig) -> sp.csr_matrix:
+    """Stage 7a: the weighted, L2-normalised term rows that verification compares."""
+    return TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features).transform(features)
+
+
+def accept_candidates(
+    documents: Sequence[Document], candidates: np.ndarray, similarity: np.ndarray, config: ScanConfig
+) -> list[Pair]:
+    """Stage 7b: the candidate pairs whose similarity makes them copies (pairs in
+    two languages need less: translations share names and numbers, not words)."""
     languages = np.array([d.language or "" for d in documents], dtype=object)
     cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
     cfg = config.verify
@@ -195,22 +206,39 @@ def find_pairs(
         margin=cfg.margin,
         neighbours=cfg.neighbours,
     )
-    pairs = [Pair(int(a), int(b), float(s)) for (a, b), s in zip(candidates[keep], similarity[keep])]
-    return pairs, matrix
+    return [Pair(int(a), int(b), float(s)) for (a, b), s in zip(candidates[keep], similarity[keep])]
 
 
 def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig) -> list[Cluster]:
     """Stages 8 and 10: supported merges into clusters, canonical copy, similarity to it."""
+    groups = group_pairs(len(documents), pairs, config)
+    canonicals = [choose_canonical(documents, members) for members in groups]
+    return assemble_clusters(groups, canonicals, pairs, matrix)
+
+
+def pair_edges(pairs: Sequence[Pair]) -> tuple[np.ndarray, np.ndarray]:
+    """``(edges, similarity)`` arrays of ``pairs``, as :func:`dedupe.cluster.cluster_pairs` takes them."""
     edges = np.array([[p.a, p.b] for p in pairs], dtype=np.int64).reshape(-1, 2)
-    similarity = np.array([p.similarity for p in pairs])
-    groups = cluster_pairs(len(documents), edges, similarity, min_support=config.cluster.min_support)
+    return edges, np.array([p.similarity for p in pairs], dtype=np.float64)
+
+
+def group_pairs(n_docs: int, pairs: Sequence[Pair], config: ScanConfig) -> list[list[int]]:
+    """Stage 8: the groups of two or more documents that supported merges make."""
+    edges, similarity = pair_edges(pairs)
+    return cluster_pairs(n_docs, edges, similarity, min_support=config.cluster.min_support)
+
+
+def assemble_clusters(
+    groups: Sequence[list[int]], canonicals: Sequence[int], pairs: Sequence[Pair], matrix
+) -> list[Cluster]:
+    """Stage 10: a Cluster per group, numbered from 1 in group order, with its own
+    verified pairs and each member's similarity to the canonical copy."""
     cluster_of = {m: cid for cid, members in enumerate(groups) for m in members}
     pairs_of: dict[int, list[Pair]] = {}
     for p in pairs:
         cid = cluster_of.get(p.a)
         if cid is not None and cid == cluster_of.get(p.b):
             pairs_of.setdefault(cid, []).append(p)
-    canonicals = [choose_canonical(documents, members) for members in groups]
     links = np.array([[m, c] for members, c in zip(groups, canonicals) for m in members], dtype=np.int64).reshape(-1, 2)
     sims = iter(pair_similarity(matrix, links).tolist())
     clusters = []
@@ -220,7 +248,7 @@ def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, con
         clusters.append(
             Cluster(
                 id=cid + 1,
-                members=members,
+                members=list(members),
                 canonical=canonical,
                 pairs=pairs_of.get(cid, []),
                 similarity=similarity_to_canonical,

@@ -195,3 +195,5 @@ def test_check_against_a_missing_reference_is_one_line_error(tmp_path):
 def test_engine_options_are_checked(seeds_dir):
     assert runner.invoke(app, ["scan", str(seeds_dir), "--engine", "spark"]).exit_code == 2
     assert runner.invoke(app, ["scan", str(seeds_dir), "--dask-workers", "2"]).exit_code == 2
+    result = runner.invoke(app, ["scan", str(seeds_dir), "--engine", "dask", "--index", "x.db"])
+    assert result.exit_code == 2 and "local engine" in result.output

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import xxhash
+
 from dedupe.errors import ConfigError
 from dedupe.types import Flag, Span
 
@@ -86,7 +88,7 @@ class ArtifactScorer:
             tk = Tokens(text)
             self._stats.add(tk)
             self._model.add(tk)
-            self._fitted.add(hash(text))
+            self._fitted.add(_text_key(text))
         self._alone.clear()
         return self
 
@@ -109,7 +111,7 @@ class ArtifactScorer:
         if cached is None or cluster:
             tk = self._prepared(text)[0] if cluster else Tokens(text)
         if cached is None:
-            cached = self._single(tk, key in self._fitted)
+            cached = self._single(tk, _text_key(text) in self._fitted)
             if len(self._alone) >= CACHE_SIZE:
                 self._alone.clear()
             self._alone[key] = cached
@@ -124,6 +126,13 @@ class ArtifactScorer:
             flags += find_consensus(tk, votes(stems, [self._prepared(c)[1] for c in copies[:MAX_VOTERS]]))
         kept = _resolve(flags, skip, self.min_score)
         return kept, 1000.0 * sum(f.score for f in kept) / max(len(text), 1)
+
+    def __getstate__(self) -> dict:
+        # Sent to other processes (Dask workers): the caches are keyed by hash(),
+        # which differs from process to process, so only the fitted evidence goes.
+        state = self.__dict__.copy()
+        state["_copies"], state["_alone"] = {}, {}
+        return state
 
     def _single(self, tk: Tokens, fitted: bool) -> list[Flag]:
         """Flags of the signals that read one document alone."""
@@ -156,6 +165,17 @@ class ArtifactScorer:
         if "improbable" in on:
             flags += find_improbable(tk, self._model, fitted=fitted, min_expected=self.min_expected)
         return flags
+
+
+def _text_key(text: str) -> int:
+    """A key for a fitted text that is the same in every process (``hash`` of a
+    str is salted per process), so a scorer fitted here and unpickled on a Dask
+    worker still recognises the texts it was fitted on.
+
+    >>> _text_key("Kim met Putin.") == _text_key("Kim met " + "Putin.")
+    True
+    """
+    return xxhash.xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))
 
 
 def _resolve(flags: list[Flag], skip: Sequence[Span], min_score: float) -> list[Flag]:

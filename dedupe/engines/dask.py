@@ -1,14 +1,19 @@
-"""Run the per-document stages and the banding as Dask tasks, on one machine or many.
+"""Run the scan's stages as Dask tasks, on one machine or many.
 
-The same pure stage functions the local engine runs in worker processes
-(:func:`dedupe.pipeline.analyse_chunk`, the banding of :mod:`dedupe.lsh`) run
-here as ``dask.distributed`` tasks: Dask does the scheduling, moves the data and
-reschedules the tasks of a worker that dies. Results come back in input order,
-so the clusters are exactly those of the local engine.
+The pure stage functions of :mod:`dedupe.pipeline` run here as
+``dask.distributed`` tasks: reading files, analysing documents, banding,
+pair similarity, connected components (a task per partition of the verified
+pairs, then a reduction), supported merges per batch of components, and
+artifact scoring with the canonical choice per batch of clusters. Dask does
+the scheduling, moves the data and reschedules the tasks of a worker that
+dies; there is no cluster code here. Results come back in input order and each
+task computes exactly what the local engine computes for its part, so the
+report is the local engine's (tests compare them through a real cluster).
+The corpus-wide fits (boilerplate model, common shingles, term weights,
+scorer) and the acceptance of pairs stay in the calling process.
 
->>> from functools import partial
 >>> with dask_client(scheduler=None, workers=2) as client:  # doctest: +SKIP
-...     results = list(map_chunks_dask(partial(analyse_chunk, model=model, config=config), chunks, client=client))
+...     result = scan_dask(["crawl/"], ScanConfig(), client=client)
 
 Running on a real cluster
 -------------------------
@@ -20,27 +25,50 @@ Python everywhere), then::
     host-c$ dask-worker tcp://host-a:8786 --nworkers 8 --nthreads 1
 
 and pass ``scheduler="tcp://host-a:8786"`` (the CLI's ``--scheduler``). One
-thread per worker process: the stages are pure Python and hold the GIL. The
-machine that starts the scan reads the inputs and ships the texts to the
-workers chunk by chunk, so the input folder only needs to be readable there;
-keep it on storage every host can read (NFS, a shared bucket mount) when tasks
-are made to read their own partitions, and keep the scheduler port (8786) and
-the workers' ports reachable between the hosts.
+thread per worker process: the stages are pure Python and hold the GIL.
+Workers open the input files by the absolute path the calling process sees,
+so the input folder must be mounted at that path on every host (NFS, a shared
+bucket mount); keep the scheduler port (8786) and the workers' ports
+reachable between the hosts.
 """
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
+from dedupe.canonical import choose_canonical
+from dedupe.cluster import cluster_pairs
+from dedupe.config import ScanConfig
 from dedupe.engines.local import check_workers, default_workers
 from dedupe.errors import ConfigError
+from dedupe.io.readers import list_files, read_files
 from dedupe.lsh import candidate_pairs, check_bands
+from dedupe.pipeline import (
+    CHUNK,
+    Track,
+    accept_candidates,
+    analyse,
+    assemble_clusters,
+    fit_boilerplate,
+    fit_scorer,
+    no_progress,
+    pair_edges,
+    score_artifacts,
+    sign,
+    term_matrix,
+)
 from dedupe.sign import EMPTY
+from dedupe.types import BadFile, Cluster, Document, Flag, Pair, ScanResult
+from dedupe.verify import pair_similarity
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -173,3 +201,255 @@ def candidate_pairs_dask(
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     return np.unique(np.concatenate(found), axis=0)
+
+
+# Candidate pairs per similarity task: a sparse row product per pair, so a task
+# of this size takes about a second and its pairs are a few MB to send.
+PAIR_CHUNK = 200_000
+# Verified pairs per partial connected-components task.
+EDGE_CHUNK = 100_000
+
+
+def pair_similarity_dask(matrix: sp.csr_matrix, pairs: np.ndarray, *, client: "Client") -> np.ndarray:
+    """:func:`dedupe.verify.pair_similarity` with one Dask task per chunk of
+    pairs; the term matrix is sent to each worker once."""
+    if not len(pairs):
+        return np.empty(0, dtype=np.float64)
+    chunks = (pairs[i : i + PAIR_CHUNK] for i in range(0, len(pairs), PAIR_CHUNK))
+    return np.concatenate(list(map_chunks_dask(partial(pair_similarity, matrix), chunks, client=client)))
+
+
+def _partial_components(edges: np.ndarray) -> np.ndarray:
+    """``(node, root)`` rows linking each node of ``edges`` to the smallest node
+    of its component in this part of the graph: a compact forest to merge."""
+    nodes, local = np.unique(edges, return_inverse=True)
+    local = local.reshape(-1, 2)
+    graph = sp.coo_matrix((np.ones(len(local), np.int8), (local[:, 0], local[:, 1])), shape=(len(nodes),) * 2)
+    count, labels = connected_components(graph, directed=False)
+    roots = np.full(count, len(nodes))
+    np.minimum.at(roots, labels, np.arange(len(nodes)))
+    return np.stack([nodes, nodes[roots[labels]]], axis=1)
+
+
+def _merge_components(n_docs: int, *forests: np.ndarray) -> np.ndarray:
+    """The reduction: connected-component label of every document, from the
+    partial forests of all edge partitions."""
+    links = np.concatenate(forests) if forests else np.empty((0, 2), np.int64)
+    graph = sp.coo_matrix((np.ones(len(links), np.int8), (links[:, 0], links[:, 1])), shape=(n_docs, n_docs))
+    return connected_components(graph, directed=False)[1]
+
+
+def components_dask(n_docs: int, edges: np.ndarray, *, client: "Client") -> np.ndarray:
+    """Connected-component label of each of ``n_docs`` documents under ``edges``:
+    a task per partition of the edges, then one reduction task over their
+    results (Dask moves the partial forests between workers, not through here).
+
+    Plain connected components are not the clusters (see :mod:`dedupe.cluster`)
+    but bound them: a supported merge never crosses components, so each
+    component can be clustered on its own.
+    """
+    _check_client(client)
+    parts = [edges[i : i + EDGE_CHUNK] for i in range(0, len(edges), EDGE_CHUNK)]
+    partial_futures = client.map(_partial_components, parts, pure=False)
+    merged = client.submit(_merge_components, n_docs, *partial_futures, pure=False)
+    try:
+        return merged.result()
+    finally:
+        client.cancel([*partial_futures, merged])
+
+
+def _cluster_components(components: list[tuple[np.ndarray, np.ndarray]], *, min_support: float) -> list[list[int]]:
+    """Supported merges inside each ``(edges, similarity)`` component, with the
+    nodes renumbered in order (which keeps every tie-break of the whole-graph run)."""
+    groups = []
+    for edges, similarity in components:
+        nodes, local = np.unique(edges, return_inverse=True)
+        for group in cluster_pairs(len(nodes), local.reshape(-1, 2), similarity, min_support=min_support):
+            groups.append(nodes[group].tolist())
+    return groups
+
+
+def group_pairs_dask(n_docs: int, pairs: Sequence[Pair], config: ScanConfig, *, client: "Client") -> list[list[int]]:
+    """:func:`dedupe.pipeline.group_pairs` as Dask tasks: connected components,
+    then supported merges per batch of components; the same groups."""
+    edges, similarity = pair_edges(pairs)
+    if not len(edges):
+        return []
+    labels = components_dask(n_docs, edges, client=client)
+    component = labels[edges[:, 0]]
+    order = np.argsort(component, kind="stable")
+    bounds = np.flatnonzero(np.diff(component[order])) + 1
+    batches: list[list] = [[]]
+    size = 0
+    for chunk in np.split(order, bounds):
+        if size >= EDGE_CHUNK:
+            batches.append([])
+            size = 0
+        batches[-1].append((edges[chunk], similarity[chunk]))
+        size += len(chunk)
+    func = partial(_cluster_components, min_support=config.cluster.min_support)
+    return sorted(g for groups in map_chunks_dask(func, batches, client=client) for g in groups)
+
+
+def _load_scoring_resources() -> None:
+    """Load the word lists and language profiles the scorer reads (cached per
+    process): 10-25 s in a fresh worker process."""
+    from dedupe.artifacts.lexicon import english_table, foreign_table
+    from dedupe.language import warm_up
+
+    english_table()
+    foreign_table()
+    warm_up()
+
+
+def warm_workers(client: "Client") -> list:
+    """One :func:`_load_scoring_resources` task per worker, started now so the
+    workers load while this process fits the scorer, instead of after; returns
+    the futures (keep them until the scoring is done)."""
+    return [
+        client.submit(_load_scoring_resources, workers=[address], allow_other_workers=False, pure=False)
+        for address in client.scheduler_info()["workers"]
+    ]
+
+
+def score_units(units: list[list[Document]], *, scorer) -> list[tuple[list[tuple[list[Flag], float]], int]]:
+    """Score each unit -- one cluster's members in document order, or one
+    document alone -- as the local pipeline does: every copy alone, the cleanest
+    becomes canonical, then each member against it and the other copies.
+    Returns each unit's ``(flags, artifact_score)`` per member and its canonical's position.
+    """
+    out = []
+    for docs in units:
+        score_artifacts(docs, scorer, range(len(docs)))
+        canonical = 0
+        if len(docs) > 1:
+            members = list(range(len(docs)))
+            canonical = choose_canonical(docs, members)
+            score_artifacts(docs, scorer, members, [Cluster(id=1, members=members, canonical=canonical)])
+        out.append(([(d.flags, d.artifact_score) for d in docs], canonical))
+    return out
+
+
+def score_dask(
+    documents: Sequence[Document], groups: Sequence[list[int]], scorer, *, client: "Client", track: Track = no_progress
+) -> list[int]:
+    """Stage 9 and the canonical choice as Dask tasks, a batch of clusters (or of
+    lone documents) per task, with the fitted ``scorer`` sent to each worker
+    once. Fills every document's flags and artifact score; returns each group's
+    canonical document."""
+    grouped = {m for members in groups for m in members}
+    units = [list(members) for members in groups] + [[i] for i in range(len(documents)) if i not in grouped]
+    batches: list[list[list[int]]] = [[]]
+    size = 0
+    for unit in units:
+        if size >= CHUNK:
+            batches.append([])
+            size = 0
+        batches[-1].append(unit)
+        size += len(unit)
+
+    def shipped(batch):
+        # Only what scoring reads; the rest of a Document stays here.
+        return [[Document(documents[i].id, documents[i].text, boilerplate=documents[i].boilerplate) for i in unit]
+                for unit in batch]
+
+    results = map_chunks_dask(partial(score_units, scorer=scorer), map(shipped, batches), client=client)
+    canonicals = []
+    for batch, scored in zip(batches, track(results, description="scoring artifacts", total=len(batches))):
+        for unit, (members, canonical) in zip(batch, scored):
+            for i, (flags, score) in zip(unit, members):
+                documents[i].flags, documents[i].artifact_score = flags, score
+            if len(unit) > 1:
+                canonicals.append(unit[canonical])
+    return canonicals
+
+
+def scan_documents_dask(
+    documents: list[Document],
+    config: ScanConfig | None = None,
+    *,
+    client: "Client",
+    errors: Sequence[BadFile] = (),
+    track: Track = no_progress,
+) -> ScanResult:
+    """:func:`dedupe.pipeline.scan_documents` with its stages as Dask tasks: the
+    same clusters, flags and scores.
+
+    Analysis per chunk of documents, banding per band, pair similarity per
+    chunk of candidates, connected components per partition of the verified
+    pairs and a reduction, supported merges per batch of components, then
+    scoring and the canonical choice per batch of clusters. Fitting the
+    corpus-wide models (boilerplate, signing's common-shingle cut, term
+    weights, the scorer), accepting pairs (it ranks each document's
+    neighbours over all candidates) and assembling the report stay here.
+    """
+    config = config or ScanConfig()
+    _check_client(client)
+    if not documents:
+        return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
+    model = fit_boilerplate((d.text for d in documents), config)
+    features = analyse(documents, model, config, mapper=partial(map_chunks_dask, client=client), track=track)
+    signatures = sign(features, config)
+    lsh = config.lsh
+    candidates = candidate_pairs_dask(signatures, bands=lsh.bands, rows=lsh.rows, window=lsh.window, client=client)
+    matrix = term_matrix(features, config)
+    del features, signatures
+    pairs = accept_candidates(documents, candidates, pair_similarity_dask(matrix, candidates, client=client), config)
+    groups = group_pairs_dask(len(documents), pairs, config, client=client)
+    if config.score:
+        warming = warm_workers(client)
+        scorer = fit_scorer((d.text for d in documents), config)
+        canonicals = score_dask(documents, groups, scorer, client=client, track=track)
+        client.cancel(warming)
+    else:
+        canonicals = [choose_canonical(documents, members) for members in groups]
+    clusters = assemble_clusters(groups, canonicals, pairs, matrix)
+    return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
+
+
+def read_dask(
+    paths: Sequence[str | os.PathLike], config: ScanConfig, *, client: "Client", track: Track = no_progress
+) -> tuple[list[Document], list[BadFile]]:
+    """:func:`dedupe.pipeline.read` as Dask tasks: this process walks the folders,
+    the workers read and decode batches of files by their absolute path (so
+    every worker must see them at the same path: shared storage), and the
+    documents come back in the order of the local reader."""
+    cfg = config.read
+    func = partial(read_files, text_field=cfg.text_field, id_field=cfg.id_field, max_bytes=cfg.max_bytes)
+    # Walk errors in place, files in batches between them: the local reading order.
+    pieces: list[BadFile | list[tuple[str, str]]] = []
+    for item in list_files(paths):
+        if isinstance(item, BadFile):
+            pieces.append(item)
+            continue
+        if not pieces or not isinstance(pieces[-1], list) or len(pieces[-1]) >= CHUNK:
+            pieces.append([])
+        pieces[-1].append((os.path.abspath(item[0]), item[1]))
+    batches = map_chunks_dask(func, (p for p in pieces if isinstance(p, list)), client=client)
+    documents: list[Document] = []
+    errors: list[BadFile] = []
+    try:
+        for piece in track(pieces, description="reading"):
+            for item in next(batches) if isinstance(piece, list) else [piece]:
+                (errors if isinstance(item, BadFile) else documents).append(item)
+    finally:
+        batches.close()
+    return documents, errors
+
+
+def scan_dask(
+    paths: Sequence[str | os.PathLike],
+    config: ScanConfig | None = None,
+    *,
+    client: "Client",
+    track: Track = no_progress,
+) -> ScanResult:
+    """Read ``paths`` and group the copies of each story on the cluster behind ``client``.
+
+    >>> with dask_client(scheduler="tcp://host-a:8786", workers=None) as client:  # doctest: +SKIP
+    ...     result = scan_dask(["/shared/crawl"], ScanConfig(), client=client)
+    """
+    config = config or ScanConfig()
+    _check_client(client)
+    documents, errors = read_dask(paths, config, client=client, track=track)
+    return scan_documents_dask(documents, config, client=client, errors=errors, track=track)

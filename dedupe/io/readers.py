@@ -73,33 +73,65 @@ def read_paths(paths: Sequence[str | os.PathLike], *, text_field: str | None = N
     >>> [(x.id, x.text) if isinstance(x, Document) else x for x in read_paths([d])]
     [('a.txt', 'Hi.'), BadFile(path='b.txt', error='empty file')]
     """
+    _check_paths(paths)
+    options = _options(text_field, id_field, max_bytes)
+    # A separate generator, so the checks above run at the call, not at the first next().
+    return _read_all([os.fsdecode(p) for p in paths], options)
+
+
+def _check_paths(paths) -> None:
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise ConfigError(f"paths must be a list of files or folders, got the single path "
                           f"{os.fsdecode(paths)!r}; pass [{os.fsdecode(paths)!r}]")
+
+
+def _options(text_field: str | None, id_field: str | None, max_bytes: int) -> _Options:
+    """The reading options, checked."""
     for name, value in (("text_field", text_field), ("id_field", id_field)):
         if value is not None and not (isinstance(value, str) and value.strip()):
             raise ConfigError(f"{name} must be a field name or None, got {value!r}")
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
         raise ConfigError(f"max_bytes must be a positive number of bytes, got {max_bytes!r}; "
                           f"e.g. 50_000_000")
-    options = _Options((text_field,) if text_field else _TEXT_FIELDS,
-                       (id_field,) if id_field else _ID_FIELDS, max_bytes)
-    # A separate generator, so the checks above run at the call, not at the first next().
-    return _read_all([os.fsdecode(p) for p in paths], options)
+    return _Options((text_field,) if text_field else _TEXT_FIELDS,
+                    (id_field,) if id_field else _ID_FIELDS, max_bytes)
 
 
-def _read_all(paths: list[str], options: _Options) -> Iterator[Document | BadFile]:
-    for arg in paths:
+def list_files(paths: Sequence[str | os.PathLike]) -> Iterator[tuple[str, str] | BadFile]:
+    """The walk of :func:`read_paths` without the reading: ``(path, id)`` per file
+    in the same order, and a BadFile per argument or folder that cannot be walked.
+    An engine hands the files to :func:`read_files` in batches, elsewhere.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.txt").write_text("Hi.")
+    >>> [file_id for _, file_id in list_files([d])]
+    ['a.txt']
+    """
+    _check_paths(paths)
+    for arg in (os.fsdecode(p) for p in paths):
         if not os.path.lexists(arg):
             yield BadFile(arg, "no such file or directory")
         elif os.path.isdir(arg):
-            for item in _walk(arg):
-                if isinstance(item, BadFile):
-                    yield item
-                else:
-                    yield from _read_file(*item, options)
+            yield from _walk(arg)
         else:
-            yield from _read_file(arg, os.path.basename(os.path.normpath(arg)), options)
+            yield arg, os.path.basename(os.path.normpath(arg))
+
+
+def read_files(files: Sequence[tuple[str, str]], *, text_field: str | None = None, id_field: str | None = None,
+               max_bytes: int = 50_000_000) -> list[Document | BadFile]:
+    """Read ``(path, id)`` files from :func:`list_files`: what :func:`read_paths`
+    yields for them, in order. A pure function of the paths, so a Dask worker
+    that sees the same files (shared storage) can run it."""
+    options = _options(text_field, id_field, max_bytes)
+    return [item for path, file_id in files for item in _read_file(path, file_id, options)]
+
+
+def _read_all(paths: list[str], options: _Options) -> Iterator[Document | BadFile]:
+    for item in list_files(paths):
+        if isinstance(item, BadFile):
+            yield item
+        else:
+            yield from _read_file(*item, options)
 
 
 def _walk(root: str) -> Iterator[tuple[str, str] | BadFile]:
