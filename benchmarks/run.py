@@ -57,7 +57,8 @@ TIERS = {
 DEFAULT_TIMEOUT_S = 3 * 3600
 DEFAULT_LOGS = Path(tempfile.gettempdir()) / "dedupe-bench-logs"
 SAMPLE_MAX_INTERVAL_S = 0.5
-FIELDS = ("f1", "f1_mt", "ari", "precision", "recall", "recall_by_kind", "docs_per_s", "mb_per_s",
+FIELDS = ("f1", "f1_mt", "f1_same_language", "cross_language_share", "recall_cross_language", "ari",
+          "precision", "recall", "recall_by_kind", "docs_per_s", "mb_per_s",
           "peak_rss_mb", "wall_s", "stages", "error", "notes")
 
 
@@ -75,6 +76,7 @@ class Truth:
     cluster: np.ndarray
     kind: np.ndarray
     total_bytes: int
+    language: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -101,7 +103,8 @@ def load_truth(dump: Path) -> Truth:
         raise BenchError(f"{len(missing)} documents of {dump} have no label (first: {missing[0]}); rebuild the dump")
     cluster = np.unique([labels[i]["cluster"] for i in ids], return_inverse=True)[1].astype(np.int64)
     kind = np.array([labels[i]["kind"] for i in ids], dtype=object)
-    return Truth(ids, cluster, kind, total)
+    language = np.unique([labels[i].get("lang", "") for i in ids], return_inverse=True)[1].astype(np.int64)
+    return Truth(ids, cluster, kind, total, language)
 
 
 def _pairs(sizes: np.ndarray) -> np.ndarray:
@@ -170,6 +173,40 @@ def pair_scores(pred: np.ndarray, truth: Truth) -> dict:
         "f1_mt": float(_f1(p_mt, r_mt)) if tt_s else None,
         "recall_by_kind": by_kind,
         "ari": float(adjusted_rand_score(true, pred)),
+        **_language_scores(pred, truth, tt),
+    }
+
+
+def _pairs_in(*codes: np.ndarray) -> int:
+    """Pairs of documents that agree on every one of ``codes``."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        key = key * (int(c.max()) + 1) + c
+    return int(_pairs(np.unique(key, return_counts=True)[1]).sum())
+
+
+def _language_scores(pred: np.ndarray, truth: Truth, true_pairs: int) -> dict:
+    """How much of the truth links documents in two languages, and the scores on the rest.
+
+    A true pair whose documents are in different languages (an Icelandic and a
+    Japanese translation of one story) shares no words, only names and numbers;
+    ``cross_language_share`` says how much recall hangs on such pairs, and
+    ``f1_same_language`` scores predicted and true pairs within one language only.
+    """
+    lang = truth.language
+    if lang is None or not true_pairs:
+        return {}
+    same_true = _pairs_in(truth.cluster, lang)
+    same_pred = _pairs_in(pred, lang)
+    same_tp = _pairs_in(pred, truth.cluster, lang)
+    p = same_tp / same_pred if same_pred else 1.0
+    r = same_tp / same_true if same_true else 1.0
+    cross_true = true_pairs - same_true
+    cross_tp = _pairs_in(pred, truth.cluster) - same_tp
+    return {
+        "cross_language_share": float(cross_true / true_pairs),
+        "recall_cross_language": float(cross_tp / cross_true) if cross_true else None,
+        "f1_same_language": float(_f1(p, r)),
     }
 
 
@@ -479,19 +516,20 @@ def render_markdown(results: dict) -> str:
         if info:
             lines += [f"{info['n_docs']:,} documents, {info['mb']} MB, {info['true_pairs']:,} true pairs "
                       f"(`{info['path']}`); load average {info.get('load_avg_at_start', '?')} when the run began.", ""]
-        lines += ["| method | F1 | F1 (MT) | ARI | precision | recall | rec. syndicated | rec. rewrite | rec. mt "
-                  "| rec. roundtrip | docs/s | MB/s | peak RSS MB | wall s |",
-                  "|---|" + "---:|" * 13]
+        lines += ["| method | F1 | F1 (MT) | F1 same lang. | ARI | precision | recall | rec. cross-lang. "
+                  "| rec. syndicated | rec. rewrite | rec. mt | rec. roundtrip | docs/s | MB/s | peak RSS MB | wall s |",
+                  "|---|" + "---:|" * 15]
         errors, notes, stages = [], [], []
         for method, e in results["tiers"][tier].items():
             if e.get("f1") is None:
                 errors.append(f"- **{method}**: {e.get('error')}")
-                lines.append(f"| {method} |" + " - |" * 13)
+                lines.append(f"| {method} |" + " - |" * 15)
                 continue
             rk = e.get("recall_by_kind") or {}
             lines.append(
-                f"| {method} | {_fmt(e['f1'])} | {_fmt(e['f1_mt'])} | {_fmt(e['ari'])} | {_fmt(e['precision'])} "
-                f"| {_fmt(e['recall'])} | " + " | ".join(_fmt(rk.get(k)) for k in COPY_KINDS)
+                f"| {method} | {_fmt(e['f1'])} | {_fmt(e['f1_mt'])} | {_fmt(e.get('f1_same_language'))} "
+                f"| {_fmt(e['ari'])} | {_fmt(e['precision'])} | {_fmt(e['recall'])} "
+                f"| {_fmt(e.get('recall_cross_language'))} | " + " | ".join(_fmt(rk.get(k)) for k in COPY_KINDS)
                 + f" | {e['docs_per_s']:,.0f} | {e['mb_per_s']:.2f} | {e['peak_rss_mb']:,.0f} | {e['wall_s']:,.1f} |")
             stages.append(f"- **{method}**: " + ", ".join(f"{k} {v:.1f} s" for k, v in (e.get("stages") or {}).items()))
             if e.get("notes"):

@@ -56,6 +56,20 @@ def test_f1_mt_charges_a_translation_merged_into_another_story():
     assert merged["recall_by_kind"]["mt"] == 1.0
 
 
+def test_language_scores_separate_cross_language_pairs():
+    # story {0,1,2}: English src, English MT, Japanese MT; story {3,4} English; predicted: the
+    # two English versions of story 0 together, the Japanese one alone, and {3,4} wrongly with 2
+    truth = truth_of([0, 0, 0, 1, 1], ["original", "mt", "mt", "original", "syndicated"])
+    truth.language = np.array([0, 0, 1, 0, 0])
+    s = bench.pair_scores(np.array([5, 5, 6, 6, 6]), truth)
+    # true pairs 3 + 1 = 4, of which (0,2) and (1,2) cross languages; found: (0,1), (3,4)
+    assert s["cross_language_share"] == pytest.approx(0.5)
+    assert s["recall_cross_language"] == 0.0
+    # within one language: predicted (0,1), (3,4) both true; true (0,1), (3,4) -> F1 1
+    assert s["f1_same_language"] == 1.0
+    assert s["recall"] == pytest.approx(0.5)
+
+
 def test_pair_scores_handle_a_huge_cluster_without_listing_pairs():
     n = 300_000
     truth = truth_of([0] * n, ["syndicated"] * n)
