@@ -174,6 +174,10 @@ def render_section(report: dict) -> str:
     ]
     for name, run in runs.items():
         lines.append(f"- **{name}**: " + ", ".join(f"{stage} {s:.1f}" for stage, s in run["stages"].items()))
+    for name, run in runs.items():
+        if run.get("differences"):
+            lines += ["", f"**{name}** differs from the local run:", ""]
+            lines += [f"- `{line[:160]}...`" for line in run["differences"]]
     lines += ["", SECTION_END]
     return "\n".join(lines) + "\n"
 
