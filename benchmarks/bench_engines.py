@@ -84,6 +84,19 @@ def fingerprint(result: ScanResult) -> tuple:
     return result.clusters, [(d.language, d.boilerplate, d.flags, d.artifact_score) for d in result.documents]
 
 
+def differences(result: ScanResult, expected: ScanResult, limit: int = 10) -> list[str]:
+    """The first ``limit`` things that differ from the local run, one line each (for the log)."""
+    out = []
+    if result.clusters != expected.clusters:
+        mismatched = [c.id for c, e in zip(result.clusters, expected.clusters) if c != e]
+        out.append(f"clusters: {len(result.clusters)} vs {len(expected.clusters)}; differing ids {mismatched[:limit]}")
+    for doc, local in zip(result.documents, expected.documents):
+        for field in ("language", "boilerplate", "flags", "artifact_score"):
+            if getattr(doc, field) != getattr(local, field):
+                out.append(f"{doc.id} {field}: {str(getattr(doc, field))[:300]} | local: {str(getattr(local, field))[:300]}")
+    return out[:limit]
+
+
 def labels_of(result: ScanResult) -> np.ndarray:
     labels = np.arange(len(result.documents), dtype=np.int64)
     for cluster in result.clusters:
@@ -161,6 +174,10 @@ def render_section(report: dict) -> str:
     ]
     for name, run in runs.items():
         lines.append(f"- **{name}**: " + ", ".join(f"{stage} {s:.1f}" for stage, s in run["stages"].items()))
+    for name, run in runs.items():
+        if run.get("differences"):
+            lines += ["", f"**{name}** differs from the local run:", ""]
+            lines += [f"- `{line[:160]}...`" for line in run["differences"]]
     lines += ["", SECTION_END]
     return "\n".join(lines) + "\n"
 
@@ -207,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{name}: {runs[name]['wall_s']} s", file=sys.stderr)
     for name, result in results.items():
         runs[name]["identical"] = fingerprint(result) == expected
+        if not runs[name]["identical"]:
+            runs[name]["differences"] = differences(result, local)
+            print(f"{name} differs from local:", *runs[name]["differences"], sep="\n  ", file=sys.stderr)
         runs[name]["f1"] = round(pair_scores(labels_of(result), truth)["f1"], 4)
         runs[name]["clusters"] = len(result.clusters)
     runs["local"] = runs.pop("local (workers=1)")
