@@ -399,7 +399,7 @@ def run_tier(dump: Path, *, tier: str | None, methods: Sequence[str], workers: i
                  "kinds": {k: int((truth.kind == k).sum()) for k in sorted(set(truth.kind))},
                  "load_avg_at_start": load_at_start}
     results = merge_results(out / "results.json", tier, entries, dump_info, workers=workers)
-    (out / "results.md").write_text(render_markdown(results))
+    write_markdown(out, results)
     if plots:
         try:
             import plots as plotting
@@ -501,6 +501,16 @@ def _tier_order(name: str) -> float:
         return float(name[:-1]) * scale[name[-1]] if name[-1] in scale else float(name)
     except ValueError:
         return float("inf")
+
+
+def write_markdown(out: Path, results: dict) -> None:
+    """``results.md`` from ``results.json``, keeping the engines section bench_engines.py measured."""
+    (out / "results.md").write_text(render_markdown(results))
+    engines = out / "engines.json"
+    if engines.is_file():
+        import bench_engines  # imports this module: only here, not at the top
+
+        bench_engines.write_section(out / "results.md", bench_engines.render_section(json.loads(engines.read_text())))
 
 
 def render_markdown(results: dict) -> str:
