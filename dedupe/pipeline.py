@@ -37,7 +37,7 @@ from dedupe.engines.local import map_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_pairs
-from dedupe.shingles import Features, featurize
+from dedupe.shingles import Features, featurize_many
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity
@@ -98,16 +98,13 @@ def _signer(num_perm: int, seed: int) -> Signer:
 
 def analyse_chunk(texts: Sequence[str], *, model: Boilerplate, config: ScanConfig) -> list[Analysis]:
     """Stages 2-4 on a chunk of texts: boilerplate spans, language, terms and
-    shingles. A pure function, so any engine can run it."""
-    out = []
+    shingles (featurised as one batch). A pure function, so any engine can run it."""
+    spans = [model.spans(text) for text in texts]
+    clean = [strip(text, found) for text, found in zip(texts, spans)]
+    languages = [detect_language(text, seed=config.language_seed) for text in clean]
     cfg = config.shingle
-    for text in texts:
-        spans = model.spans(text)
-        clean = strip(text, spans)
-        language = detect_language(clean, seed=config.language_seed)
-        features = featurize(clean, language, kind=cfg.kind, ngram=cfg.ngram, stem=cfg.stem, max_zipf=cfg.max_zipf)
-        out.append(Analysis(spans, language, features))
-    return out
+    features = featurize_many(clean, languages, kind=cfg.kind, ngram=cfg.ngram, stem=cfg.stem, max_zipf=cfg.max_zipf)
+    return [Analysis(*analysis) for analysis in zip(spans, languages, features)]
 
 
 def analyse(
