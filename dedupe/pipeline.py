@@ -144,13 +144,21 @@ def sign(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
     in more than ``max_df`` of the corpus (at least ``min_df_cut`` documents):
     "mln" or "shares" in a business feed tie thousands of unrelated documents
     into candidates and tell nothing about which are copies."""
-    sets = [f.shingles for f in features]
-    cut = max(config.sign.max_df * len(sets), config.sign.min_df_cut)
-    values, counts = np.unique(np.concatenate(sets) if sets else np.empty(0, np.uint64), return_counts=True)
-    common = values[counts > cut]
+    lengths = np.fromiter((len(f.shingles) for f in features), dtype=np.int64, count=len(features))
+    # Shingle hashes are 32-bit: one flat uint32 array takes half the memory of
+    # the uint64 sets, and one np.isin serves every document.
+    sets = [f.shingles for f in features] or [np.empty(0, np.uint32)]
+    flat = np.concatenate(sets, dtype=np.uint32, casting="unsafe")
+    del sets
+    values, counts = np.unique(flat, return_counts=True)
+    common = values[counts > max(config.sign.max_df * len(features), config.sign.min_df_cut)]
+    del values, counts
     if len(common):
-        sets = [s[~np.isin(s, common)] for s in sets]
-    return _signer(config.sign.num_perm, config.sign.seed).sign_many(sets)
+        keep = ~np.isin(flat, common)
+        bounds = np.concatenate(([0], np.cumsum(lengths)))
+        lengths = np.diff(np.concatenate(([0], np.cumsum(keep)))[bounds])
+        flat = flat[keep]
+    return _signer(config.sign.num_perm, config.sign.seed).sign_flat(flat, lengths)
 
 
 def find_pairs(
