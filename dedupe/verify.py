@@ -95,7 +95,7 @@ class TermWeights:
         return normalize(matrix)
 
 
-def pair_similarity(matrix: sp.csr_matrix, pairs: np.ndarray, *, chunk: int = 100_000) -> np.ndarray:
+def pair_similarity(matrix: sp.csr_matrix, pairs: np.ndarray, *, chunk: int = 20_000) -> np.ndarray:
     """Cosine of each ``(i, j)`` pair of rows of an L2-normalised matrix."""
     out = np.empty(len(pairs), dtype=np.float64)
     for start in range(0, len(pairs), chunk):
