@@ -81,10 +81,13 @@ def vote_language(text: str) -> str | None:
     if len(words) < _MIN_WORDS:
         return None
     owners = _function_words()
+    counts = Counter(words)
     votes: Counter[str] = Counter()
-    for word in words:
-        for lang in owners.get(word, ()):
-            votes[lang] += 1
+    # Only the distinct function words cost a Python step. The order of the
+    # votes does not matter: a tie at the top is never a clear winner.
+    for word in counts.keys() & owners.keys():
+        for lang in owners[word]:
+            votes[lang] += counts[word]
     ranked = votes.most_common(2)
     if not ranked:
         return None
@@ -102,7 +105,7 @@ def script_language(text: str) -> str | None:
     'ja'
     """
     sample = text[:_SAMPLE_CHARS]
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = sum(map(str.isalpha, sample))
     for language, pattern in _SCRIPTS:
         if letters and len(pattern.findall(sample)) >= 0.2 * letters:
             return language

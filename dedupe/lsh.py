@@ -54,6 +54,21 @@ def band_keys(signatures: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
     return key
 
 
+def _merge(found: np.ndarray, pending: list[np.ndarray]) -> np.ndarray:
+    """Sorted distinct union of ``found`` (sorted, distinct) and ``pending``.
+
+    Only the new values are sorted from scratch; a stable sort of two sorted
+    runs is a linear merge (timsort).
+    """
+    new = np.unique(np.concatenate(pending)) if pending else found[:0]
+    if len(found):
+        at = np.minimum(np.searchsorted(found, new), len(found) - 1)
+        new = new[found[at] != new]
+    merged = np.concatenate([found, new])
+    merged.sort(kind="stable")
+    return merged
+
+
 def candidate_pairs(
     signatures: np.ndarray, *, bands: int, rows: int, window: int = 64
 ) -> np.ndarray:
@@ -68,11 +83,16 @@ def candidate_pairs(
     """
     if window < 1:
         raise ConfigError(f"window={window} must be 1 or more")
-    keys = band_keys(signatures, bands=bands, rows=rows)
+    check_bands(signatures.shape[1], bands, rows)
+    n = len(signatures)
     live = np.flatnonzero(~(signatures == EMPTY).all(axis=1))
-    found = []
+    # A pair (i, j), i < j, travels as the one number i * n + j: sorting those
+    # sorts the pairs, and the bands' pairs merge without (pairs x 2) copies.
+    # Merged every few bands, so the same pair found by many bands is held once.
+    found = np.empty(0, dtype=np.int64)
+    pending: list[np.ndarray] = []
     for band in range(bands):
-        band_key = keys[live, band]
+        band_key = band_keys(signatures[live, band * rows : (band + 1) * rows], bands=1, rows=rows)[:, 0]
         order = np.argsort(band_key, kind="stable")
         sorted_keys = band_key[order]
         docs = live[order]
@@ -80,8 +100,9 @@ def candidate_pairs(
             same = sorted_keys[step:] == sorted_keys[:-step]
             if not same.any():
                 break
-            found.append(np.stack([docs[:-step][same], docs[step:][same]], axis=1))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(np.concatenate(found), axis=1)
-    return np.unique(pairs, axis=0)
+            a, b = docs[:-step][same], docs[step:][same]
+            pending.append(np.minimum(a, b) * n + np.maximum(a, b))
+        if sum(map(len, pending)) > max(len(found), 1 << 20):
+            found, pending = _merge(found, pending), []
+    found = _merge(found, pending)
+    return np.stack([found // n, found % n], axis=1) if len(found) else np.empty((0, 2), dtype=np.int64)

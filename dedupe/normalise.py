@@ -34,6 +34,10 @@ def fold(text: str) -> str:
     >>> fold("“Liberation”\\u2014Day  ﬁx")
     '"liberation"-day  fix'
     """
+    if text.isascii():
+        # NFKC and the punctuation table leave ASCII alone and case folding is
+        # lower-casing there: most news text takes this path, several times faster.
+        return text.lower()
     return unicodedata.normalize("NFKC", text).translate(_PUNCT).casefold()
 
 

@@ -29,6 +29,7 @@ import regex
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -138,15 +139,24 @@ class _Vocabulary:
         self.token_ids[token] = tuple(ids)
         return self.token_ids[token]
 
-    def ids(self, text: str) -> np.ndarray:
-        """Term ids of ``text`` in reading order."""
+    def bound(self) -> None:
+        """Empty the tables once they hold ``MAX_TOKENS`` tokens. Only between
+        documents (or batches): ids handed out earlier mean nothing after it."""
         if len(self.token_ids) > self.MAX_TOKENS:
             self.clear()
-        tokens = fold(text).split()
+
+    def lookup(self, tokens: Iterable[str]) -> list[tuple[int, ...]]:
+        """Term ids of each token; a token met for the first time is learnt."""
+        tokens = tokens if isinstance(tokens, list) else list(tokens)
         found = list(map(self.token_ids.get, tokens))
         if None in found:
             found = [ids if ids is not None else self._learn(tok) for ids, tok in zip(found, tokens)]
-        return np.fromiter(chain.from_iterable(found), dtype=np.int64)
+        return found
+
+    def ids(self, text: str) -> np.ndarray:
+        """Term ids of ``text`` in reading order."""
+        self.bound()
+        return np.fromiter(chain.from_iterable(self.lookup(fold(text).split())), dtype=np.int64)
 
 
 @lru_cache(maxsize=None)
@@ -208,22 +218,79 @@ def featurize(
     >>> len(f.terms) == len(set(f.terms.tolist())), len(f.shingles)
     (True, 3)
     """
-    vocabulary = _checked_vocabulary(language, stem)
-    ids = vocabulary.ids(text)
-    distinct = np.unique(ids)
-    # Unnamed views, gone once indexed: a view kept in a local outlives the call
-    # when a sampling profiler (Dask's workers run one) holds this frame, and the
-    # next new word then cannot grow the arrays (BufferError).
-    hashes = np.frombuffer(vocabulary.hashes, dtype=np.uint32)[distinct]
-    zipfs = np.frombuffer(vocabulary.zipfs, dtype=np.float32)[distinct]
-    if ngram == 1:
-        # Distinct terms are the unigram shingles already: no second pass.
-        chosen = hashes if kind == "word" else hashes[zipfs < max_zipf]
-        sets = np.unique(chosen.astype(np.uint64))
-    else:
-        sets = shingles([vocabulary.terms[i] for i in ids.tolist()], kind=kind, ngram=ngram, max_zipf=max_zipf)
+    return featurize_many([text], [language], kind=kind, ngram=ngram, stem=stem, max_zipf=max_zipf)[0]
+
+
+def featurize_many(
+    texts: Sequence[str],
+    languages: Sequence[str | None],
+    *,
+    kind: str = "salient",
+    ngram: int = 1,
+    stem: int = 6,
+    max_zipf: float = 5.0,
+) -> list[Features]:
+    """:func:`featurize` for many texts at once, with the same result per text.
+
+    Each distinct token of a text is looked up once; then hashes, frequencies
+    and the distinct terms of the whole batch are found by a few numpy calls,
+    where one call per document would cost more than the lookups themselves.
+
+    >>> a, b = featurize_many(["Putin met Kim in Pyongyang.", "Heavy rain in Lisbon."], ["en", "en"])
+    >>> len(a.shingles), len(b.shingles)
+    (3, 2)
+    """
+    if kind not in ("salient", "word"):
+        raise ConfigError(f"shingle kind {kind!r} is unknown; use 'salient' or 'word'")
+    if ngram < 1:
+        raise ConfigError(f"ngram={ngram} must be 1 or more")
+    if len(texts) != len(languages):
+        raise ConfigError(f"{len(texts)} texts but {len(languages)} languages: give one language per text")
+    vocabularies = [_checked_vocabulary(language, stem) for language in languages]
+    if not texts:
+        return []
+    if ngram > 1:
+        return [_featurize_ngrams(t, v, kind=kind, ngram=ngram, max_zipf=max_zipf) for t, v in zip(texts, vocabularies)]
+    for vocabulary in set(vocabularies):
+        vocabulary.bound()
+    # Unigrams need no order: the distinct tokens of a text are enough.
+    found = [list(chain.from_iterable(v.lookup(set(fold(t).split())))) for t, v in zip(texts, vocabularies)]
+    doc = np.repeat(np.arange(len(texts)), [len(ids) for ids in found])
+    hashes = np.empty(len(doc), dtype=np.uint32)
+    zipfs = np.empty(len(doc), dtype=np.float32)
+    for vocabulary in set(vocabularies):
+        mine = np.array([v is vocabulary for v in vocabularies])
+        ids = np.fromiter(chain.from_iterable(f for f, m in zip(found, mine) if m), dtype=np.int64)
+        at = mine[doc]
+        # Unnamed views, gone once indexed: a view kept in a local outlives the call
+        # when a sampling profiler (Dask's workers run one) holds this frame, and the
+        # next new word then cannot grow the arrays (BufferError).
+        hashes[at] = np.frombuffer(vocabulary.hashes, dtype=np.uint32)[ids]
+        zipfs[at] = np.frombuffer(vocabulary.zipfs, dtype=np.float32)[ids]
     # One key can carry two zipf values (two words with one stem): keep the
     # lowest, so the row does not depend on which word this process met first.
+    order = np.lexsort((zipfs, hashes, doc))
+    doc, hashes, zipfs = doc[order], hashes[order], zipfs[order]
+    first = np.ones(len(doc), dtype=bool)
+    first[1:] = (doc[1:] != doc[:-1]) | (hashes[1:] != hashes[:-1])
+    doc, hashes, zipfs = doc[first], hashes[first], zipfs[first]
+    chosen = np.ones(len(doc), dtype=bool) if kind == "word" else zipfs < max_zipf
+    bounds = np.searchsorted(doc, np.arange(len(texts) + 1))
+    chosen_bounds = np.concatenate(([0], np.cumsum(chosen)))[bounds]
+    sets = hashes[chosen].astype(np.uint64)
+    return [
+        Features(shingles=sets[c0:c1], terms=hashes[t0:t1], zipfs=zipfs[t0:t1])
+        for t0, t1, c0, c1 in zip(bounds[:-1], bounds[1:], chosen_bounds[:-1], chosen_bounds[1:])
+    ]
+
+
+def _featurize_ngrams(text: str, vocabulary: _Vocabulary, *, kind: str, ngram: int, max_zipf: float) -> Features:
+    """:func:`featurize` with ``ngram > 1``: shingles need the terms in reading order."""
+    ids = vocabulary.ids(text)
+    distinct = np.unique(ids)
+    hashes = np.frombuffer(vocabulary.hashes, dtype=np.uint32)[distinct]
+    zipfs = np.frombuffer(vocabulary.zipfs, dtype=np.float32)[distinct]
+    sets = shingles([vocabulary.terms[i] for i in ids.tolist()], kind=kind, ngram=ngram, max_zipf=max_zipf)
     order = np.lexsort((zipfs, hashes))
     hashes, first = np.unique(hashes[order], return_index=True)
     return Features(shingles=sets, terms=hashes, zipfs=zipfs[order][first])

@@ -108,13 +108,43 @@ def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features]]:
         yield batch
 
 
-def pair_similarity(matrix: sp.csr_matrix, pairs: np.ndarray, *, chunk: int = 100_000) -> np.ndarray:
+def pair_similarity(matrix: sp.csr_matrix, pairs: np.ndarray, *, chunk: int = 20_000) -> np.ndarray:
     """Cosine of each ``(i, j)`` pair of rows of an L2-normalised matrix."""
     out = np.empty(len(pairs), dtype=np.float64)
     for start in range(0, len(pairs), chunk):
         part = pairs[start : start + chunk]
         out[start : start + len(part)] = np.asarray(matrix[part[:, 0]].multiply(matrix[part[:, 1]]).sum(axis=1)).ravel()
     return out
+
+
+# Pair ends sorted at once by _best_similarities: bounds its memory (a few
+# hundred MB) however many candidates a million documents give.
+_ENDS_PER_BLOCK = 4_000_000
+
+
+def _best_similarities(pairs: np.ndarray, similarity: np.ndarray, n_docs: int, count: int) -> np.ndarray:
+    """``(n_docs, count)``: each document's ``count`` best candidate similarities,
+    best first, 0-padded. Documents are taken a block at a time, so only that
+    block's pair ends are sorted.
+
+    >>> _best_similarities(np.array([[0, 1], [0, 2]]), np.array([0.5, 0.7]), 3, 2).tolist()
+    [[0.7, 0.5], [0.5, 0.0], [0.7, 0.0]]
+    """
+    top = np.zeros((n_docs, count))
+    blocks = max(1, -(-2 * len(pairs) // _ENDS_PER_BLOCK))
+    step = -(-n_docs // blocks)
+    for low in range(0, n_docs, step):
+        high = min(low + step, n_docs)
+        mine = [(pairs[:, side] >= low) & (pairs[:, side] < high) for side in (0, 1)]
+        ends = np.concatenate([pairs[mine[0], 0], pairs[mine[1], 1]]) - low
+        sims = np.concatenate([similarity[mine[0]], similarity[mine[1]]])
+        del mine
+        order = np.lexsort((-sims, ends))
+        ends, sims = ends[order], sims[order]
+        rank = np.arange(len(ends)) - np.searchsorted(ends, np.arange(high - low))[ends]
+        keep = rank < count
+        top[ends[keep] + low, rank[keep]] = sims[keep]
+    return top
 
 
 def accept_pairs(
@@ -148,23 +178,17 @@ def accept_pairs(
     if not len(pairs):
         return accepted
     k = neighbours
-    # Each document's k + 1 best candidate similarities, best first (0-padded).
-    ends = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    sims = np.concatenate([similarity, similarity])
-    order = np.lexsort((-sims, ends))
-    ends, sims = ends[order], sims[order]
-    starts = np.searchsorted(ends, np.arange(n_docs))
-    rank = np.arange(len(ends)) - starts[ends]
-    top = np.zeros((n_docs, k + 1))
-    keep = rank <= k
-    top[ends[keep], rank[keep]] = sims[keep]
+    top = _best_similarities(pairs, similarity, n_docs, k + 1)
+
+    # Per document, not per pair: a (pairs x k) copy of ``top`` would be the
+    # largest array of a scan.
+    total, last = top.sum(axis=1), top[:, k]
 
     def background(doc: np.ndarray) -> np.ndarray:
         # Mean of the doc's k best other neighbours: drop the pair itself when it
         # is among the k + 1 best, otherwise the (k + 1)-th.
-        row = top[doc]
-        inside = similarity >= row[:, k]
-        return (row.sum(axis=1) - np.where(inside, similarity, row[:, k])) / k
+        inside = similarity >= last[doc]
+        return (total[doc] - np.where(inside, similarity, last[doc])) / k
 
     mutual = (similarity >= top[pairs[:, 0], 0]) & (similarity >= top[pairs[:, 1], 0])
     level = (background(pairs[:, 0]) + background(pairs[:, 1])) / 2

@@ -6,6 +6,7 @@ import random
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from corpora import iter_corpus, wmt_stories
@@ -160,3 +161,20 @@ def test_worker_processes_give_identical_results(corpora, monkeypatch):
     single, double = run(1), run(2)
     assert single == double
     assert len(single[1]) >= 10
+
+
+def test_sign_stage_equals_each_document_signed_alone_after_the_common_cut():
+    from dedupe.pipeline import sign
+    from dedupe.shingles import featurize_many
+    from dedupe.sign import Signer
+
+    texts = [r["text"] for r in itertools.islice(iter_corpus("bbc"), 400)]
+    features = featurize_many(texts, ["en"] * len(texts))
+    config = ScanConfig.from_flat({"max_df": 0.05, "min_df_cut": 10, "score": False})
+    df = Counter(h for f in features for h in f.shingles.tolist())
+    common = {h for h, count in df.items() if count > 20}
+    assert len(common) > 10, "the cut should remove shingles for this test to mean anything"
+    signer = Signer(num_perm=config.sign.num_perm, seed=config.sign.seed)
+    alone = [signer.sign_many([np.array([h for h in f.shingles.tolist() if h not in common], dtype=np.uint64)])[0]
+             for f in features]
+    np.testing.assert_array_equal(sign(features, config), np.array(alone))

@@ -1,11 +1,13 @@
 """Tests for dedupe.shingles: salient terms that survive transliteration and translation."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from dedupe.errors import ConfigError
-from dedupe.shingles import NUMBER_ZIPF, extract_terms, hash_key, shingles, zipf
+from dedupe.shingles import NUMBER_ZIPF, extract_terms, featurize, featurize_many, hash_key, shingles, zipf
 
 
 def keys(text: str, language: str | None = "en", **kwargs) -> list[str]:
@@ -103,3 +105,45 @@ def test_bad_parameters_raise_config_error(call, name):
 def test_devanagari_words_stay_whole():
     terms = extract_terms("हिन्दी समाचार", "hi")
     assert len(terms) == 2
+
+
+def _reference_features(text: str, language: str, *, kind: str, max_zipf: float) -> tuple[list, list, list]:
+    """The definition, term by term: distinct term hashes with their lowest
+    frequency, and the hashes of the chosen terms as shingles."""
+    lowest: dict[int, float] = {}
+    for term in extract_terms(text, language):
+        lowest[term.hash] = min(lowest.get(term.hash, np.inf), np.float32(term.zipf))
+    terms = sorted(lowest)
+    chosen = [h for h in terms if kind == "word" or lowest[h] < np.float32(max_zipf)]
+    return chosen, terms, [lowest[h] for h in terms]
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("kind, max_zipf", [("salient", 5.0), ("salient", 4.0), ("word", 5.0)])
+def test_batch_features_equal_the_definition_document_by_document(corpora, kind, max_zipf):
+    from corpora import iter_corpus
+
+    wmt = [r for r in itertools.islice(iter_corpus("wmt-news-mt-2021-2022"), 4000) if len(r["text"]) > 200]
+    texts = [r["text"] for r in itertools.islice(iter_corpus("bbc"), 150)] + [r["text"] for r in wmt[::25]]
+    languages = ["en"] * 150 + [r["lang"] for r in wmt[::25]]
+    assert len(set(languages)) >= 4, "the sample should mix scripts and languages"
+    batch = featurize_many(texts, languages, kind=kind, max_zipf=max_zipf)
+    for text, language, features in zip(texts, languages, batch):
+        one = featurize(text, language, kind=kind, max_zipf=max_zipf)
+        for name in ("shingles", "terms", "zipfs"):
+            np.testing.assert_array_equal(getattr(features, name), getattr(one, name))
+        shingle_hashes, terms, zipfs = _reference_features(text, language, kind=kind, max_zipf=max_zipf)
+        assert features.shingles.dtype == np.uint64 and features.shingles.tolist() == shingle_hashes
+        assert features.terms.dtype == np.uint32 and features.terms.tolist() == terms
+        assert features.zipfs.dtype == np.float32 and features.zipfs.tolist() == zipfs
+
+
+def test_batch_of_nothing_and_of_empty_texts():
+    assert featurize_many([], []) == []
+    empty, full = featurize_many(["", "Putin met Kim in Pyongyang."], ["en", "en"])
+    assert len(empty.shingles) == len(empty.terms) == 0 and len(full.shingles) == 3
+
+
+def test_batch_needs_one_language_per_text():
+    with pytest.raises(ConfigError, match="2 texts but 1 languages"):
+        featurize_many(["a", "b"], ["en"])

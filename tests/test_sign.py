@@ -86,8 +86,15 @@ def test_batching_gives_the_same_signatures(monkeypatch):
     # 32 permutations x 4 shingles per batch: sets larger than a batch and runs of empty sets.
     monkeypatch.setattr(dedupe.sign, "_BATCH_CELLS", 128)
     batched = signer.sign_many(sets)
+    flat = signer.sign_flat(np.concatenate(sets).astype(np.uint32), np.array(sizes))
     np.testing.assert_array_equal(whole, one_by_one)
     np.testing.assert_array_equal(batched, whole)
+    np.testing.assert_array_equal(flat, whole)
+
+
+def test_flat_lengths_must_cover_the_hashes():
+    with pytest.raises(ConfigError, match="lengths add up to 2 but 3 hashes"):
+        Signer(num_perm=16).sign_flat(np.array([1, 2, 3], dtype=np.uint32), np.array([1, 1]))
 
 
 @pytest.mark.parametrize("num_perm", [8, 2048, 128.0, "128"])

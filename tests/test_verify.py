@@ -170,3 +170,18 @@ def test_threshold_may_differ_per_pair():
 def test_no_pairs_gives_empty_mask():
     out = accept_pairs(np.empty((0, 2), dtype=np.int64), np.empty(0), 3, **RULE)
     assert out.shape == (0,) and out.dtype == bool
+
+
+def test_ranking_neighbours_block_by_block_changes_no_decision(monkeypatch):
+    import dedupe.verify
+
+    rng = np.random.default_rng(4)
+    pairs = np.unique(np.sort(rng.integers(0, 300, size=(3000, 2)), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    # Rounded, so many similarities tie, as they do between syndicated copies.
+    similarity = np.round(rng.beta(1, 4, size=len(pairs)), 2)
+    kwargs = dict(threshold=0.35, low_threshold=0.15, margin=2.0, neighbours=5)
+    whole = accept_pairs(pairs, similarity, 300, **kwargs)
+    monkeypatch.setattr(dedupe.verify, "_ENDS_PER_BLOCK", 97)
+    np.testing.assert_array_equal(accept_pairs(pairs, similarity, 300, **kwargs), whole)
+    assert 0 < whole.sum() < len(pairs)
