@@ -3,25 +3,12 @@ on a rerun and the other sections are left as they were; a real run on a tiny
 dump finds the Dask results identical to the local ones."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from bench_modules import load
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _load(name: str, file: str):
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / file)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-engines = _load("bench_engines", "bench_engines.py")
+engines = load("bench_engines", "bench_engines.py")
 
 
 def report(wall_1: float, wall_2: float) -> dict:

@@ -1,23 +1,17 @@
 """Smoke tests of benchmarks/make_dump.py on tiny dumps built from the real corpora."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
-import sys
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 import pytest
+from bench_modules import load
 
 from dedupe.errors import ConfigError
 
-REPO = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("make_dump", REPO / "benchmarks" / "make_dump.py")
-make_dump = importlib.util.module_from_spec(_spec)
-sys.modules["make_dump"] = make_dump
-_spec.loader.exec_module(make_dump)
+make_dump = load("make_dump", "make_dump.py")
 
 try:
     CORPORA = make_dump.find_corpora()

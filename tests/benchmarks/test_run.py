@@ -3,7 +3,6 @@ end to end on tiny dumps (a generated one always; one from make_dump.py when the
 are here). Peers that are optional extras are skipped with the reason when absent."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import sys
@@ -11,20 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bench_modules import load
 from sklearn.metrics import adjusted_rand_score
 
-REPO = Path(__file__).resolve().parents[2]
 
 
-def _load(name: str, file: str):
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / file)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load("bench_run", "run.py")
+bench = load("bench_run", "run.py")
 peers = sys.modules["peers"]
 
 
@@ -161,7 +152,7 @@ def test_rensa_adapter_finds_verbatim_reprints(tmp_path):
 
 def test_plots_are_written(tmp_path):
     pytest.importorskip("matplotlib", reason="matplotlib not installed (pip install -e '.[bench]')")
-    plots = _load("bench_plots", "plots.py")
+    plots = load("bench_plots", "plots.py")
     entry = {"f1": 0.9, "f1_mt": 0.8, "docs_per_s": 100.0, "wall_s": 2.0, "peak_rss_mb": 300.0}
     results = {"machine": {"cores": 2, "workers": 2},
                "tiers": {"10k": {"dedupe": entry, "rensa": {"f1": None, "error": "x"}}, "100k": {"dedupe": entry}},
@@ -173,7 +164,7 @@ def test_plots_are_written(tmp_path):
 @pytest.mark.corpora
 @pytest.mark.slow
 def test_dedupe_beats_exact_hashing_on_a_real_tiny_dump(tmp_path):
-    make_dump = _load("make_dump_for_run", "make_dump.py")
+    make_dump = load("make_dump_for_run", "make_dump.py")
     try:
         make_dump.find_corpora()
     except Exception as exc:  # noqa: BLE001 -- any reason the corpora are unusable is a skip

@@ -1,22 +1,19 @@
 """The Redis index store: URLs, format checks, and atomic batches (shared behaviour: test_store.py)."""
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
+from killed_writer import kill_mid_batch
 
 from dedupe.errors import DedupeError
 from dedupe.incremental import index_stats
 from dedupe.index import is_redis_url, open_store
 from dedupe.index.redis import RedisIndex
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.redis
 
 
@@ -103,18 +100,7 @@ WRITER = textwrap.dedent(
 
 
 def test_killed_writer_leaves_every_committed_batch(redis_url):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, redis_url], stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        lines = [writer.stdout.readline().strip() for _ in range(4)]
-        assert lines == ["committed"] * 3 + ["mid-batch"]
-        os.kill(writer.pid, signal.SIGKILL)
-        writer.wait(timeout=10)
-    finally:
-        if writer.poll() is None:
-            writer.kill()
-            writer.wait()
-    assert writer.returncode == -signal.SIGKILL
+    assert kill_mid_batch(WRITER, redis_url) == -signal.SIGKILL
 
     with RedisIndex.open(redis_url, create=False) as store:
         stored = store.load()

@@ -1,23 +1,20 @@
 """The SQLite index store: WAL, format checks, and crash safety (shared behaviour: test_store.py)."""
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
+from killed_writer import kill_mid_batch
 
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.index.sqlite import SQLiteIndex
 from dedupe.shingles import Features
 from dedupe.types import Document, Span
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_wal_mode_and_params(tmp_path):
@@ -91,18 +88,7 @@ WRITER = textwrap.dedent(
 
 def test_killed_writer_leaves_every_committed_batch(tmp_path):
     index = tmp_path / "i.db"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(index)], stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        lines = [writer.stdout.readline().strip() for _ in range(4)]
-        assert lines == ["committed"] * 3 + ["mid-batch"]
-        os.kill(writer.pid, signal.SIGKILL)
-        writer.wait(timeout=10)
-    finally:
-        if writer.poll() is None:
-            writer.kill()
-            writer.wait()
-    assert writer.returncode == -signal.SIGKILL
+    assert kill_mid_batch(WRITER, str(index)) == -signal.SIGKILL
     # The committed batches are still in the write-ahead log (not checkpointed): reopening replays them.
     assert (tmp_path / "i.db-wal").exists()
 
