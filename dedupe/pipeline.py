@@ -274,13 +274,36 @@ def assemble_clusters(
     return clusters
 
 
-def fit_scorer(texts: Iterable[str], config: ScanConfig):
+def fit_scorer(texts: Iterable[str], config: ScanConfig, *, workers: int = 1):
     """The artifact scorer fitted on the corpus (its language model and name
     evidence). Fit on the texts as read, the same ones it will score: it
-    recognises a scored text by its content, to leave it out of its own evidence."""
+    recognises a scored text by its content, to leave it out of its own evidence.
+
+    With ``workers`` > 1 each worker fits a share of the corpus and the shares
+    are merged here in corpus order, which gives the scorer one fit gives.
+    """
     from dedupe.artifacts import ArtifactScorer
 
-    return ArtifactScorer(min_score=config.min_score, seed=config.language_seed).fit(texts)
+    scorer = ArtifactScorer(min_score=config.min_score, seed=config.language_seed)
+    texts = list(texts)
+    if len(texts) < _PARALLEL_MIN_SCORED or workers == 1:
+        return scorer.fit(texts)
+    chunks = [texts[s:s + _FIT_CHUNK] for s in range(0, len(texts), _FIT_CHUNK)]
+    for part in map_chunks(partial(_fit_part, params=scorer.get_params()), chunks, workers=workers):
+        scorer.merge(part)
+    return scorer
+
+
+# Documents per share of a parallel fit: each share's counts are merged here at a
+# cost that grows with its distinct words, so shares are larger than CHUNK.
+_FIT_CHUNK = 1024
+
+
+def _fit_part(texts: list[str], *, params: dict):
+    """A scorer with ``params`` fitted on ``texts`` only: one share of a parallel fit."""
+    from dedupe.artifacts import ArtifactScorer
+
+    return ArtifactScorer(**params).fit(texts)
 
 
 def score_artifacts(
@@ -289,19 +312,84 @@ def score_artifacts(
     indices: Sequence[int],
     clusters: Sequence[Cluster] = (),
     track: Track = no_progress,
+    *,
+    workers: int = 1,
 ) -> None:
     """Stage 9: flags and artifact score for ``documents[indices]``; a member of
-    one of ``clusters`` is scored against its canonical copy and the other copies."""
-    cluster_of = {m: c for c in clusters for m in c.members}
-    for i in track(indices, description="scoring artifacts", total=len(indices)):
-        doc = documents[i]
-        cluster = cluster_of.get(i)
-        reference = None
-        others: list[str] = []
-        if cluster is not None:
-            reference = documents[cluster.canonical].text if cluster.canonical != i else None
-            others = [documents[m].text for m in cluster.members if m != i]
-        doc.flags, doc.artifact_score = scorer.score(doc.text, reference=reference, skip=doc.boilerplate, others=others)
+    one of ``clusters`` is scored against its canonical copy and the other copies.
+
+    Documents alone are scored in batches (``scorer.score_many``), a cluster's
+    members together (its texts are tokenised once), in ``workers`` processes
+    that get the fitted scorer once each; the result does not depend on
+    ``workers``. The single-document flags found in the workers are kept here
+    (``scorer.remember``), so the cluster pass that follows -- in this process
+    or in workers forked from it -- adds only the cluster signals.
+    """
+    jobs = _scoring_jobs(documents, indices, clusters)
+    if len(indices) < _PARALLEL_MIN_SCORED:
+        workers = 1
+    elif workers > 1:
+        scorer.warm()  # load the tables once, here, not in every worker
+    results = map_chunks(_score_job, [job for job, _ in jobs], workers=workers, shared=scorer)
+    for (job, targets), (alone, candidates, members) in zip(jobs, track(results, description="scoring artifacts",
+                                                                         total=len(jobs))):
+        scorer.remember([text for text, _ in job[0]], candidates)
+        for i, (flags, score) in zip(targets, [*alone, *members]):
+            documents[i].flags, documents[i].artifact_score = flags, score
+
+
+# Fewest documents a scoring pass sends to worker processes: scoring costs a few
+# milliseconds per document, so a pool pays for itself from a few hundred.
+_PARALLEL_MIN_SCORED = 500
+# A scoring job: texts scored alone, as (text, boilerplate spans); and clusters, as
+# (every member's text, the canonical text, [(member position, spans, is canonical)]).
+ScoringJob = tuple[list[tuple[str, list[Span]]], list[tuple[list[str], str, list[tuple[int, list[Span], bool]]]]]
+
+
+def _scoring_jobs(documents: Sequence[Document], indices: Sequence[int],
+                  clusters: Sequence[Cluster]) -> list[tuple[ScoringJob, list[int]]]:
+    """:func:`score_artifacts`'s work in jobs of about CHUNK scored documents, each
+    with the indices its results belong to (documents alone first, then members)."""
+    cluster_of = {m: k for k, c in enumerate(clusters) for m in c.members}
+    lone = [i for i in indices if i not in cluster_of]
+    jobs: list[tuple[ScoringJob, list[int]]] = [
+        (([(documents[i].text, documents[i].boilerplate) for i in part], []), part)
+        for part in (lone[s:s + CHUNK] for s in range(0, len(lone), CHUNK))]
+    scored: dict[int, list[int]] = {}
+    for i in indices:
+        if i in cluster_of:
+            scored.setdefault(cluster_of[i], []).append(i)
+    units, targets = [], []
+    for k, chosen in scored.items():
+        c = clusters[k]
+        position = {m: j for j, m in enumerate(c.members)}
+        units.append(([documents[m].text for m in c.members], documents[c.canonical].text,
+                      [(position[i], documents[i].boilerplate, i == c.canonical) for i in chosen]))
+        targets += chosen
+        if len(targets) >= CHUNK:
+            jobs.append((([], units), targets))
+            units, targets = [], []
+    if units:
+        jobs.append((([], units), targets))
+    return jobs
+
+
+def _score_job(job: ScoringJob, scorer) -> tuple[list, list, list]:
+    """Run one :data:`ScoringJob`: ``(flags, score)`` of the texts alone, their
+    single-document flags (for ``scorer.remember``), then ``(flags, score)`` of
+    the cluster members in job order."""
+    alone, units = job
+    texts = [text for text, _ in alone]
+    results = scorer.score_many(texts, skips=[skip for _, skip in alone])
+    # the members' single-document flags in one batch (kept already if the alone pass ran here)
+    scorer.candidates([texts_[j] for texts_, _, chosen in units for j, _, _ in chosen])
+    members = []
+    for member_texts, canonical, chosen in units:
+        for j, skip, is_canonical in chosen:
+            others = [t for m, t in enumerate(member_texts) if m != j]
+            members.append(scorer.score(member_texts[j], reference=None if is_canonical else canonical,
+                                        skip=skip, others=others))
+    return results, scorer.candidates(texts), members
 
 
 def scan_documents(
@@ -329,12 +417,12 @@ def scan_documents(
     if config.score:
         # The canonical copy is the one that scores cleanest alone; then every
         # member of a cluster is scored again, against it and the other copies.
-        scorer = fit_scorer((d.text for d in documents), config)
-        score_artifacts(documents, scorer, range(len(documents)), track=track)
+        scorer = fit_scorer((d.text for d in documents), config, workers=workers)
+        score_artifacts(documents, scorer, range(len(documents)), track=track, workers=workers)
     clusters = build_clusters(documents, pairs, matrix, config)
     if config.score:
         members = [m for c in clusters for m in c.members]
-        score_artifacts(documents, scorer, members, clusters, track)
+        score_artifacts(documents, scorer, members, clusters, track, workers=workers)
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from itertools import chain, repeat
 
 from dedupe.types import Flag
 
@@ -53,9 +55,14 @@ def align_sentences(doc: Sequence[set[str]], ref: Sequence[set[str]]) -> list[tu
     """
     # The best monotone chain of the few pairs similar enough to align (sparse: a
     # Fenwick tree of prefix maxima over ref positions), not a DP over every pair.
-    # Similarities come from C-level set intersections, one per sentence pair.
+    # Shared stems are counted through an index of the ref sentences holding each
+    # stem: a stem is in a few of them, so this skips the pairs that share nothing.
     m = len(ref)
     norms = [math.sqrt(len(b)) for b in ref]
+    holding: dict[str, list[int]] = {}
+    for j, b in enumerate(ref):
+        for stem in b:
+            holding.setdefault(stem, []).append(j)
     tree = [(0.0, -1)] * (m + 1)
     chosen: list[tuple[int, int, int]] = []  # (doc index, ref index, previous entry)
     for i, a in enumerate(doc):
@@ -63,7 +70,8 @@ def align_sentences(doc: Sequence[set[str]], ref: Sequence[set[str]]) -> list[tu
             continue
         floor = MIN_SIMILARITY * math.sqrt(len(a))
         # shared stems over |ref sentence| ** 0.5; the cosine divides by |a| ** 0.5 too
-        shared = [(j, k / norms[j]) for j, k in enumerate(map(len, map(a.intersection, ref))) if k]
+        counts = Counter(chain.from_iterable(map(holding.get, a, repeat(()))))
+        shared = [(j, counts[j] / norms[j]) for j in sorted(counts)]
         row = []
         for j, half in shared:
             if half >= floor:

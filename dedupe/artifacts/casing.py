@@ -49,9 +49,16 @@ def _candidates(stats: CorpusStats) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(names), frozenset(w for w in parts - names if len(w) >= 3 and w not in FUNCTION_WORDS)
 
 
-def _possible(stats) -> tuple[frozenset[str], frozenset[str]] | None:
-    # only forms the corpus capitalises can be flagged; for a fitted corpus, only those
-    # that pass a test on the corpus counts (cached until it grows)
+def possible_forms(stats) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The forms :func:`find_capitalisation` can flag in a fitted corpus (None for a corpus view).
+
+    Only forms the corpus capitalises can be flagged; for a fitted corpus, only those
+    that pass a test on the corpus counts (cached until it grows).
+
+    >>> st = CorpusStats(); st.add(Tokens("we met Zorvia and then Zorvia left"))
+    >>> possible_forms(st)[0]
+    frozenset({'zorvia'})
+    """
     if not isinstance(stats, CorpusStats):
         return None
     if "capitalisation" not in stats.derived:
@@ -128,7 +135,7 @@ def find_capitalisation(tk: Tokens, stats: CorpusStats, model: BigramModel | Non
     """
     words, lower, text = tk.words, tk.lower, tk.text
     keys = case_keys(tk)
-    possible = _possible(stats)
+    possible = possible_forms(stats)
     if possible is None:  # a corpus view: nothing cached, ask the counters
         names = parts = _Either(stats.capitalised, stats.in_name)
     else:
@@ -151,7 +158,8 @@ def find_capitalisation(tk: Tokens, stats: CorpusStats, model: BigramModel | Non
     flags, by_neighbour = [], []
     for i, c in contexts.items():
         t = keys[i]
-        hit = _by_word(t, stats, table, c.beside) or _in_name(t, stats, c, own)
+        # the word test passes only for forms in ``names`` (a corpus view's test says yes to all)
+        hit = (t in names and _by_word(t, stats, table, c.beside)) or _in_name(t, stats, c, own)
         if hit:
             flags.append(make_flag(text, tk.starts[i], tk.ends[i], "capitalisation", *hit))
             continue

@@ -10,7 +10,9 @@ divergent phrase; its weight is how far below that share its words fall.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 from dedupe.types import Flag
 
@@ -71,9 +73,10 @@ def find_consensus(tk: Tokens, voters: Sequence[Sequence[frozenset[str]]]) -> li
             continue
         limit = MAX_SHARE * n
         phrase: list[tuple[int, float]] = []
+        supports = Counter(chain.from_iterable(sets))  # each set holds a word once: a count is a vote
         for i in range(i0, i1):
             w = tk.lower[i]
-            support = sum(w in s for s in sets)
+            support = supports[w]
             if support <= limit:
                 if phrase and i - phrase[-1][0] > MAX_GAP + 1:
                     flags += _phrase_flag(tk, phrase, n)

@@ -164,6 +164,18 @@ class CorpusStats:
                 elif low_mid[a] and up_mid[b]:
                     self.lower_before_name[key] += 1
 
+    def merge(self, other: CorpusStats) -> None:
+        """Add the counts of ``other`` (a share of the corpus counted elsewhere, e.g. in a worker).
+
+        >>> a, b = CorpusStats(), CorpusStats(); a.add(Tokens("we met Zorvia")); b.add(Tokens("then Zorvia left"))
+        >>> a.merge(b); a.capitalised["zorvia"], a.docs
+        (2, 2)
+        """
+        for name in COUNTERS:
+            getattr(self, name).update(getattr(other, name))
+        self.docs += other.docs
+        self.derived.clear()
+
     def is_name_or_term(self, lower: str) -> bool:
         """True when the corpus vouches for a form: in two documents, or capitalised twice mid-sentence."""
         return self.doc_freq[lower] >= 2 or self.capitalised[lower] >= 2

@@ -12,18 +12,21 @@ from .text import Tokens, make_flag
 
 _DET = r"(?:the|a|an)"
 # A determiner or "of" cannot end a clause; a space before a comma means a token
-# between them was lost (MT placeholders for names are the usual case).
+# between them was lost (MT placeholders for names are the usual case). Each
+# pattern comes with the strings it cannot match without (one must be in the
+# text; none listed: always searched): a space before punctuation is rare in
+# edited text, so most texts skip that scan.
 _DROPPED = [
-    # found from the space (cheap to look for) and widened back to the word before it
+    # found from the space and widened back to the word before it
     (re.compile(r"(?<=[\w’']) +[,;:.](?=[\s\"”’']|$)", re.M), 0.85,
-     "space before the punctuation: a word was dropped"),
+     "space before the punctuation: a word was dropped", (" ,", " ;", " :", " .")),
     (re.compile(r"\b(?:the|an|a|of|its|their|our|your)(?![.’']\w)(?=[,;:.!?)])"), 0.85,
-     "a determiner or 'of' right before punctuation: the word it introduces is missing"),
+     "a determiner or 'of' right before punctuation: the word it introduces is missing", ()),
     (re.compile(r"\b(?:to|in|for|with|from|at|by)(?=[,;:])"), 0.6,
-     "a preposition right before a comma: its object is missing"),
+     "a preposition right before a comma: its object is missing", ()),
     (re.compile(rf"\b{_DET} (?:of|the|a|an|and|or|but|to|in|on|at|for|into|is|are|was|were|has|have|had|would|which|with|from|by)\b(?![-’'])"),
-     0.75, "a determiner followed by a grammar word: the noun between them is missing"),
-    (re.compile(r"[,;] *[,;.]|\( *\)|“ *”|\[ *\]"), 0.75, "empty punctuation: the words between were dropped"),
+     0.75, "a determiner followed by a grammar word: the noun between them is missing", ()),
+    (re.compile(r"[,;] *[,;.]|\( *\)|“ *”|\[ *\]"), 0.75, "empty punctuation: the words between were dropped", ()),
 ]
 
 
@@ -42,7 +45,9 @@ def find_dropped(text: str) -> list[Flag]:
     ['of ,', 'the of']
     """
     flags, taken = [], []
-    for pattern, score, reason in _DROPPED:
+    for pattern, score, reason, needs in _DROPPED:
+        if needs and not any(n in text for n in needs):
+            continue
         for m in pattern.finditer(text):
             s, e = m.start(), m.end()
             if text[s] == " ":

@@ -9,16 +9,17 @@ from dedupe.errors import ConfigError
 from dedupe.types import Flag, Span
 
 from .align import find_divergent
-from .casing import find_capitalisation
+from .background import background
+from .casing import find_capitalisation, possible_forms
 from .consensus import MIN_VOTERS, Copy, find_consensus, votes
 from .corpus import CorpusStats, CorpusView
 from .debris import find_debris
 from .foreign import english_share, find_untranslated
 from .grammar import find_dropped, find_duplicated
-from .lexicon import english_table
-from .lm import MIN_EXPECTED, BigramModel, find_improbable
+from .lexicon import english_table, foreign_table
+from .lm import MIN_EXPECTED, BigramModel, find_improbable_many
 from .text import Tokens
-from .words import RARE_ZIPF, find_glued, find_misspellings, rare_words
+from .words import RARE_ZIPF, deletion_index, find_glued, find_misspellings, rare_words
 
 #: Texts whose single-document flags are kept: the pipeline scores every copy
 #: alone, then again against its cluster (a few flags per text: small).
@@ -80,6 +81,31 @@ class ArtifactScorer:
             hit = self._copies[key] = (tk, Copy(tk))
         return hit
 
+    def get_params(self) -> dict:
+        """The settings this scorer was made with: ``ArtifactScorer(**s.get_params())`` is an unfitted copy.
+
+        >>> ArtifactScorer(min_score=0.7).get_params()["min_score"]
+        0.7
+        """
+        return {"min_score": self.min_score, "seed": self.seed, "kinds": tuple(k for k in KINDS if k in self.kinds),
+                "min_expected": self.min_expected}
+
+    def merge(self, other: ArtifactScorer) -> ArtifactScorer:
+        """Add the evidence of ``other``, a scorer fitted on other documents (a worker's
+        share of the corpus). Shares merged in corpus order make the scorer that one
+        ``fit`` over the whole corpus makes. Returns self.
+
+        >>> parts = [ArtifactScorer().fit([t]) for t in ("The talks ended.", "Talks resumed on Monday.")]
+        >>> merged = parts[0].merge(parts[1])
+        >>> [(f.kind, f.text) for f in merged.score("The talks ended the of week.")[0]]
+        [('dropped', 'the of')]
+        """
+        self._stats.merge(other._stats)
+        self._model.merge(other._model)
+        self._fitted |= other._fitted
+        self._alone.clear()
+        return self
+
     def fit(self, texts: Iterable[str]) -> ArtifactScorer:
         """Count the corpus: name evidence, capitalisation and the bigram model. Returns self."""
         if isinstance(texts, str):
@@ -92,6 +118,25 @@ class ArtifactScorer:
         self._alone.clear()
         return self
 
+    def warm(self) -> ArtifactScorer:
+        """Load every table scoring reads and finish the fitted counts now, e.g. before
+        forking worker processes, so that each worker does not redo it (seconds of
+        work, paid once per process). Returns self.
+
+        >>> ArtifactScorer().fit(["The talks ended."]).warm().score("The talks ended.")
+        ([], 0.0)
+        """
+        from dedupe.language import warm_up
+
+        english_table()
+        foreign_table()
+        background()
+        deletion_index()
+        warm_up()  # langdetect's profiles, for [untranslated]
+        self._model.ready()
+        possible_forms(self._stats)
+        return self
+
     def score(self, text: str, *, reference: str | None = None, skip: Sequence[Span] = (),
               others: Sequence[str] = ()) -> tuple[list[Flag], float]:
         """Flags on ``text`` (none inside ``skip`` spans) and the document's artifact_score.
@@ -99,31 +144,81 @@ class ArtifactScorer:
         ``reference`` is the canonical copy's text; it enables [divergent] and [name].
         ``others`` are the texts of the cluster's other copies (the reference may be
         among them): with MIN_VOTERS or more, their consensus wording adds [divergent]
-        flags (see :mod:`dedupe.artifacts.consensus`).
+        flags (see :mod:`dedupe.artifacts.consensus`). The single-document flags of a
+        text are kept (:meth:`candidates`), so scoring it again against its cluster
+        runs only the cluster signals.
         """
         if isinstance(others, str):
             raise ConfigError("others= takes a list of the other copies' texts, not one string; wrap it: others=[text]")
         copies = [c for c in dict.fromkeys([reference, *others]) if c is not None and c != text]
-        cluster = reference is not None or len(copies) >= MIN_VOTERS
-        key = hash(text)
-        cached = self._alone.get(key)
-        tk = None
-        if cached is None or cluster:
-            tk = self._prepared(text)[0] if cluster else Tokens(text)
-        if cached is None:
-            cached = self._single(tk, _text_key(text) in self._fitted)
+        on = self.kinds
+        divergent = reference is not None and bool(on & {"divergent", "name"})
+        consensus = "divergent" in on and len(copies) >= MIN_VOTERS
+        if divergent or consensus:
+            tk, copy = self._prepared(text)  # tokenised once for the single and the cluster signals
+        flags = list(self.candidates([text])[0])
+        if divergent:
+            ref_tk, ref_copy = self._prepared(reference)
+            flags += [f for f in find_divergent(tk, ref_tk, self._model, doc_stems=copy.stems, ref_stems=ref_copy.stems)
+                      if f.kind in on]
+        if consensus:
+            flags += find_consensus(tk, votes(copy.stems, [self._prepared(c)[1] for c in copies[:MAX_VOTERS]]))
+        return self._finish(text, flags, skip)
+
+    def score_many(self, texts: Sequence[str], *, skips: Sequence[Sequence[Span]] | None = None
+                   ) -> list[tuple[list[Flag], float]]:
+        """``score(text, skip=skip)`` of each text alone, in one batch: the same flags, for
+        less work (see :meth:`candidates`).
+
+        >>> scorer = ArtifactScorer().fit(["The talks ended.", "Talks resumed on Monday."])
+        >>> [[f.text for f in flags] for flags, _ in scorer.score_many(["Talks ended the of week.", "Talks ended."])]
+        [['the of'], []]
+        """
+        if isinstance(texts, str):
+            raise ConfigError("score_many() takes a list of texts, not one string; wrap it: score_many([text])")
+        skips = [()] * len(texts) if skips is None else skips
+        if len(skips) != len(texts):
+            raise ConfigError(f"skips= holds {len(skips)} span lists for {len(texts)} texts; give one per text")
+        return [self._finish(text, list(flags), skip)
+                for text, flags, skip in zip(texts, self.candidates(texts), skips)]
+
+    def candidates(self, texts: Sequence[str]) -> list[list[Flag]]:
+        """Each text's flags from the signals that read one document alone, before
+        overlapping and weak ones are resolved; kept per text (up to CACHE_SIZE texts).
+
+        Texts not seen before are tested together: the language-model look-ups of a
+        whole batch are one set of numpy calls (:func:`.lm.find_improbable_many`),
+        not dozens of tiny ones per text.
+
+        >>> ArtifactScorer().fit(["A text."]).candidates(["It it rained.", "Fine."])[1]
+        []
+        """
+        found = [self._alone.get(hash(t)) for t in texts]
+        todo = [i for i, flags in enumerate(found) if flags is None]
+        if todo:
+            # a text prepared for its cluster is not tokenised twice
+            tks = [self._copies[k][0] if (k := hash(texts[i])) in self._copies else Tokens(texts[i]) for i in todo]
+            fresh = self._single_many(tks, [_text_key(tk.text) in self._fitted for tk in tks])
+            self.remember([tk.text for tk in tks], fresh)
+            for i, flags in zip(todo, fresh):
+                found[i] = flags
+        return found
+
+    def remember(self, texts: Sequence[str], candidates: Sequence[list[Flag]]) -> None:
+        """Keep :meth:`candidates` that another process (a worker) found for ``texts``,
+        so that scoring them against their cluster here does not find them again.
+
+        >>> scorer = ArtifactScorer().fit(["A text."])
+        >>> scorer.remember(["Some text."], [[]]); scorer.candidates(["Some text."])
+        [[]]
+        """
+        for text, flags in zip(texts, candidates):
             if len(self._alone) >= CACHE_SIZE:
                 self._alone.clear()
-            self._alone[key] = cached
-        flags = list(cached)
-        on = self.kinds
-        if reference is not None and on & {"divergent", "name"}:
-            ref_tk, ref_copy = self._prepared(reference)
-            flags += [f for f in find_divergent(tk, ref_tk, self._model, doc_stems=self._prepared(text)[1].stems,
-                                                ref_stems=ref_copy.stems) if f.kind in on]
-        if "divergent" in on and len(copies) >= MIN_VOTERS:
-            stems = self._prepared(text)[1].stems
-            flags += find_consensus(tk, votes(stems, [self._prepared(c)[1] for c in copies[:MAX_VOTERS]]))
+            self._alone[hash(text)] = flags
+
+    def _finish(self, text: str, flags: list[Flag], skip: Sequence[Span]) -> tuple[list[Flag], float]:
+        # the kept flags and the artifact_score they make
         kept = _resolve(flags, skip, self.min_score)
         return kept, 1000.0 * sum(f.score for f in kept) / max(len(text), 1)
 
@@ -134,8 +229,23 @@ class ArtifactScorer:
         state["_copies"], state["_alone"] = {}, {}
         return state
 
-    def _single(self, tk: Tokens, fitted: bool) -> list[Flag]:
-        """Flags of the signals that read one document alone."""
+    def _single_many(self, tks: Sequence[Tokens], fitted: Sequence[bool]) -> list[list[Flag]]:
+        """Flags of the signals that read one document alone, for each document; [improbable] in one batch."""
+        out, english = [], []
+        for tk, fit in zip(tks, fitted):
+            flags, is_english = self._single(tk, fit)
+            out.append(flags)
+            english.append(is_english)
+        if "improbable" in self.kinds:
+            at = [i for i, e in enumerate(english) if e]
+            found = find_improbable_many([tks[i] for i in at], self._model, fitted=[fitted[i] for i in at],
+                                         min_expected=self.min_expected)
+            for i, flags in zip(at, found):
+                out[i] += flags
+        return out
+
+    def _single(self, tk: Tokens, fitted: bool) -> tuple[list[Flag], bool]:
+        """Flags of the single-document signals but [improbable], and whether the text is English."""
         if fitted:
             stats = self._stats
         else:
@@ -147,7 +257,7 @@ class ArtifactScorer:
         if "debris" in on:
             flags += find_debris(text)
         if english_share(tk) < MIN_ENGLISH_SHARE:
-            return flags  # not an English text: every other signal reads English
+            return flags, False  # not an English text: every other signal reads English
         rare = rare_words(tk, RARE_ZIPF)
         table = english_table()
         glued = find_glued(tk, stats, [i for i in rare if tk.lower[i] not in table]) if "glued" in on else []
@@ -162,9 +272,7 @@ class ArtifactScorer:
             flags += find_untranslated(tk, seed=self.seed)
         if "capitalisation" in on:
             flags += find_capitalisation(tk, stats, self._model)
-        if "improbable" in on:
-            flags += find_improbable(tk, self._model, fitted=fitted, min_expected=self.min_expected)
-        return flags
+        return flags, True
 
 
 def _text_key(text: str) -> int:

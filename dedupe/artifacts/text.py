@@ -21,7 +21,11 @@ WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*"
 # split() with one capturing group alternates gap, word, gap, word... so the offsets
 # of every word follow from the running sum of the parts' lengths
 _SPLIT = re.compile(f"({WORD})")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+# group 1: what ends a sentence after its . ! or ? (closing quotes, then spaces).
+# [^\S\n]: the spaces of one line, so a match never crosses a line break and one
+# search of the whole text finds what a search line by line finds; the pattern
+# opens with the punctuation (not a look-behind) so the search skips to it fast
+_SENTENCE_END = re.compile(r"[.!?]([\"”’')\]]*[^\S\n]+)(?=[\"“‘'(\[]?[A-Z0-9])")
 # a line's text without the spaces around it: group 1
 _LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")
 
@@ -86,11 +90,17 @@ def sentences(text: str) -> list[tuple[int, int]]:
     ['Hi there.', 'It works.', 'Next']
     """
     out = []
+    ends = [m.span(1) for m in _SENTENCE_END.finditer(text)]
+    k = 0
     for ls, le in lines(text):
         s = ls
-        for m in _SENTENCE_END.finditer(text, ls, le):
-            out.append((s, m.start() + len(m.group().rstrip())))
-            s = m.end()
+        # a match ends where its line's content does, at the latest: spaces after it
+        # precede a line break, never a capital
+        while k < len(ends) and ends[k][1] <= le:
+            ms, me = ends[k]
+            out.append((s, ms + len(text[ms:me].rstrip())))
+            s = me
+            k += 1
         out.append((s, le))
     return out
 

@@ -101,7 +101,12 @@ def _deletes(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _deletion_index() -> dict[str, list[str]]:
+def deletion_index() -> dict[str, list[str]]:
+    """Frequent English words by each of their one-letter deletions (built once per process).
+
+    >>> "government" in deletion_index()["goverment"]
+    True
+    """
     # SymSpell's trick: two words one edit apart share a one-letter deletion (or one
     # is a deletion of the other), so indexing the deletions of the frequent words
     # finds the candidates with a few look-ups instead of ~50 edits per letter
@@ -132,7 +137,7 @@ def nearest_word(word: str) -> str | None:
     >>> nearest_word("goverment"), nearest_word("recieved"), nearest_word("zqxv")
     ('government', 'received', None)
     """
-    table, index = english_table(), _deletion_index()
+    table, index = english_table(), deletion_index()
     deletes = _deletes(word)
     candidates = {w for w in deletes if table.get(w, 0.0) >= NEAR_ZIPF}
     candidates.update(index.get(word, ()))
