@@ -33,7 +33,7 @@ from dedupe.boilerplate import Boilerplate, strip
 from dedupe.canonical import choose_canonical
 from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
-from dedupe.engines.local import map_chunks
+from dedupe.engines.local import check_workers, map_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_pairs
@@ -274,6 +274,17 @@ def assemble_clusters(
     return clusters
 
 
+# Fewest documents a scoring pass (or the scorer's fit) sends to worker processes:
+# scoring costs a few milliseconds per document, so a pool pays for itself from a few hundred.
+_PARALLEL_MIN_SCORED = 500
+# Documents per share of a parallel fit: each share's counts are merged here at a
+# cost that grows with its distinct words, so shares are larger than CHUNK.
+_FIT_CHUNK = 1024
+# A scoring job: texts scored alone, as (text, boilerplate spans); and clusters, as
+# (every member's text, the canonical text, [(member position, spans, is canonical)]).
+ScoringJob = tuple[list[tuple[str, list[Span]]], list[tuple[list[str], str, list[tuple[int, list[Span], bool]]]]]
+
+
 def fit_scorer(texts: Iterable[str], config: ScanConfig, *, workers: int = 1):
     """The artifact scorer fitted on the corpus (its language model and name
     evidence). Fit on the texts as read, the same ones it will score: it
@@ -283,20 +294,18 @@ def fit_scorer(texts: Iterable[str], config: ScanConfig, *, workers: int = 1):
     are merged here in corpus order, which gives the scorer one fit gives.
     """
     from dedupe.artifacts import ArtifactScorer
+    from dedupe.artifacts.scorer import load_tables
 
     scorer = ArtifactScorer(min_score=config.min_score, seed=config.language_seed)
     texts = list(texts)
-    if len(texts) < _PARALLEL_MIN_SCORED or workers == 1:
+    if len(texts) < _PARALLEL_MIN_SCORED or check_workers(workers) == 1:
         return scorer.fit(texts)
     chunks = [texts[s:s + _FIT_CHUNK] for s in range(0, len(texts), _FIT_CHUNK)]
-    for part in map_chunks(partial(_fit_part, params=scorer.get_params()), chunks, workers=workers):
+    for k, part in enumerate(map_chunks(partial(_fit_part, params=scorer.get_params()), chunks, workers=workers)):
         scorer.merge(part)
+        if k == 0:
+            load_tables()  # here, while the workers count the other shares, not after
     return scorer
-
-
-# Documents per share of a parallel fit: each share's counts are merged here at a
-# cost that grows with its distinct words, so shares are larger than CHUNK.
-_FIT_CHUNK = 1024
 
 
 def _fit_part(texts: list[str], *, params: dict):
@@ -326,7 +335,7 @@ def score_artifacts(
     or in workers forked from it -- adds only the cluster signals.
     """
     jobs = _scoring_jobs(documents, indices, clusters)
-    if len(indices) < _PARALLEL_MIN_SCORED:
+    if check_workers(workers) > 1 and len(indices) < _PARALLEL_MIN_SCORED:
         workers = 1
     elif workers > 1:
         scorer.warm()  # load the tables once, here, not in every worker
@@ -336,14 +345,6 @@ def score_artifacts(
         scorer.remember([text for text, _ in job[0]], candidates)
         for i, (flags, score) in zip(targets, [*alone, *members]):
             documents[i].flags, documents[i].artifact_score = flags, score
-
-
-# Fewest documents a scoring pass sends to worker processes: scoring costs a few
-# milliseconds per document, so a pool pays for itself from a few hundred.
-_PARALLEL_MIN_SCORED = 500
-# A scoring job: texts scored alone, as (text, boilerplate spans); and clusters, as
-# (every member's text, the canonical text, [(member position, spans, is canonical)]).
-ScoringJob = tuple[list[tuple[str, list[Span]]], list[tuple[list[str], str, list[tuple[int, list[Span], bool]]]]]
 
 
 def _scoring_jobs(documents: Sequence[Document], indices: Sequence[int],
@@ -382,7 +383,7 @@ def _score_job(job: ScoringJob, scorer) -> tuple[list, list, list]:
     texts = [text for text, _ in alone]
     results = scorer.score_many(texts, skips=[skip for _, skip in alone])
     # the members' single-document flags in one batch (kept already if the alone pass ran here)
-    scorer.candidates([texts_[j] for texts_, _, chosen in units for j, _, _ in chosen])
+    scorer.candidates([member_texts[j] for member_texts, _, chosen in units for j, _, _ in chosen])
     members = []
     for member_texts, canonical, chosen in units:
         for j, skip, is_canonical in chosen:

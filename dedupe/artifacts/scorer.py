@@ -119,20 +119,14 @@ class ArtifactScorer:
         return self
 
     def warm(self) -> ArtifactScorer:
-        """Load every table scoring reads and finish the fitted counts now, e.g. before
-        forking worker processes, so that each worker does not redo it (seconds of
-        work, paid once per process). Returns self.
+        """Load every table scoring reads (:func:`load_tables`) and finish the fitted
+        counts now, e.g. before forking worker processes, so that each worker does
+        not redo it. Returns self.
 
         >>> ArtifactScorer().fit(["The talks ended."]).warm().score("The talks ended.")
         ([], 0.0)
         """
-        from dedupe.language import warm_up
-
-        english_table()
-        foreign_table()
-        background()
-        deletion_index()
-        warm_up()  # langdetect's profiles, for [untranslated]
+        load_tables()
         self._model.ready()
         possible_forms(self._stats)
         return self
@@ -273,6 +267,22 @@ class ArtifactScorer:
         if "capitalisation" in on:
             flags += find_capitalisation(tk, stats, self._model)
         return flags, True
+
+
+def load_tables() -> None:
+    """Load the word lists, word-pair counts and language profiles scoring reads
+    (seconds of work, cached for the process; each loads on first use anyway).
+
+    Why: call it where the time is free or before forking workers, so that each
+    worker does not load its own copy.
+    """
+    from dedupe.language import warm_up
+
+    english_table()
+    foreign_table()
+    background()
+    deletion_index()
+    warm_up()  # langdetect's profiles, for [untranslated]
 
 
 def _text_key(text: str) -> int:

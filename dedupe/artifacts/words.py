@@ -143,7 +143,9 @@ def nearest_word(word: str) -> str | None:
     candidates.update(index.get(word, ()))
     for d in deletes:
         candidates.update(w for w in index.get(d, ()) if _one_edit(word, w))
-    return max(candidates, key=table.__getitem__, default=None)
+    # equally frequent candidates ("year", "years") go to the first in sorted order: a
+    # set's order changes from process to process, and the reason must not
+    return max(sorted(candidates), key=table.__getitem__, default=None)
 
 
 def find_misspellings(tk: Tokens, stats: CorpusStats, skip: frozenset[int] = frozenset(),
