@@ -41,7 +41,6 @@ from dedupe.pipeline import (
     Track,
     analyse,
     build_clusters,
-    common_shingles,
     cut_masks,
     find_pairs,
     fit_scorer,
@@ -283,7 +282,7 @@ def _update(
     for i, f in zip(changed, fresh):
         features[i] = f
 
-    cuts = cut_masks(features, common_shingles(features, config))
+    cuts = cut_masks(features, config)
     n_old = len(old_docs)
     resign = sorted(set(changed) | {i for i in range(n_old) if not np.array_equal(cuts[i], stored[i].cached.cut)})
     resign += list(range(n_old, len(documents)))

@@ -145,11 +145,8 @@ def sign(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
     "mln" or "shares" in a business feed tie thousands of unrelated documents
     into candidates and tell nothing about which are copies."""
     flat, lengths = _flat(features)
-    common = _common(flat, len(features), config)
-    if len(common):
-        keep = ~np.isin(flat, common)
-        lengths, flat = _kept_lengths(keep, lengths), flat[keep]
-    return _signer(config.sign.num_perm, config.sign.seed).sign_flat(flat, lengths)
+    keep = ~_too_common(flat, len(features), config)
+    return _signer(config.sign.num_perm, config.sign.seed).sign_flat(flat[keep], _kept_lengths(keep, lengths))
 
 
 def _flat(features: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
@@ -161,32 +158,29 @@ def _flat(features: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(sets, dtype=np.uint32, casting="unsafe"), lengths
 
 
+def _too_common(flat: np.ndarray, n_docs: int, config: ScanConfig) -> np.ndarray:
+    """Mask over ``flat``: the shingles found in more than ``max_df`` of the corpus."""
+    values, counts = np.unique(flat, return_counts=True)
+    common = values[counts > max(config.sign.max_df * n_docs, config.sign.min_df_cut)]
+    return np.isin(flat, common) if len(common) else np.zeros(len(flat), dtype=bool)
+
+
 def _kept_lengths(keep: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Per document, how many of its shingles ``keep`` (a mask over the flat array) keeps."""
     kept_before = np.concatenate(([0], np.cumsum(keep)))
     return np.diff(kept_before[np.concatenate(([0], np.cumsum(lengths)))])
 
 
-def _common(flat: np.ndarray, n_docs: int, config: ScanConfig) -> np.ndarray:
-    values, counts = np.unique(flat, return_counts=True)
-    return values[counts > max(config.sign.max_df * n_docs, config.sign.min_df_cut)]
-
-
-def common_shingles(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
-    """The sorted shingles :func:`sign` leaves out as too common in this corpus."""
-    return _common(_flat(features)[0], len(features), config)
-
-
-def cut_masks(features: Sequence[Features], common: np.ndarray) -> list[np.ndarray]:
-    """Per document, which of its shingles are in ``common`` (one membership test for all)."""
+def cut_masks(features: Sequence[Features], config: ScanConfig) -> list[np.ndarray]:
+    """Per document, which of its shingles :func:`sign` leaves out as too common in this corpus."""
+    if not features:
+        return []
     flat, lengths = _flat(features)
-    if not len(common) or not len(flat):
-        return [np.zeros(n, dtype=bool) for n in lengths]
-    return np.split(np.isin(flat, common), np.cumsum(lengths)[:-1])
+    return np.split(_too_common(flat, len(features), config), np.cumsum(lengths)[:-1])
 
 
 def sign_kept(features: Sequence[Features], cuts: Sequence[np.ndarray], config: ScanConfig) -> np.ndarray:
-    """Signatures of each document's shingles outside its cut mask."""
+    """Signatures of each document's shingles outside its cut mask (:func:`cut_masks`)."""
     flat, lengths = _flat(features)
     keep = ~np.concatenate(cuts) if len(cuts) else np.ones(0, dtype=bool)
     return _signer(config.sign.num_perm, config.sign.seed).sign_flat(flat[keep], _kept_lengths(keep, lengths))

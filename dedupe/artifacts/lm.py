@@ -107,10 +107,7 @@ class BigramModel:
     @staticmethod
     def pair_mask(tk: Tokens) -> np.ndarray:
         """Per adjacent word pair: True when both words are in one sentence."""
-        mask = np.ones(max(len(tk) - 1, 0), bool)
-        cut = [i0 - 1 for i0, _ in tk.ranges[1:] if 0 < i0 <= len(mask)]
-        mask[cut] = False
-        return mask
+        return _pair_masks([tk], [0, len(tk) + 1])[:-1]  # a batch of one, without its closing gap
 
     def add(self, tk: Tokens) -> None:
         """Count one tokenised document."""
@@ -407,7 +404,7 @@ def _window(odds: np.ndarray) -> np.ndarray:
     [1.0, 3.0, 5.0, 5.0]
     """
     out = odds.copy()
-    out[1:] += odds[:-1]  # slices, not np.pad: this runs per document
+    out[1:] += odds[:-1]  # slices: no padded copy of a whole batch's odds
     out[:-1] += odds[1:]
     return out
 
