@@ -30,6 +30,9 @@ COMMON_ZIPF = 4.0
 MIN_PAIR = 3
 #: Between two capitalised words, capitalised uses next to capitals needed per lower-case use there.
 BETWEEN_RATIO = 10.0
+#: After a word that takes a capital next ("Mr"): its capitalised followers needed, and per lower-case one.
+MIN_FOLLOW = 5
+FOLLOW_RATIO = 30.0
 
 
 def _candidates(stats: CorpusStats) -> tuple[frozenset[str], frozenset[str]]:
@@ -83,14 +86,14 @@ class _Context:
         lower = tk.lower
         self.left = self.right = None
         direct_left = direct_right = False
-        if i >= 1 and _joined(tk, i - 1):
+        if i >= 1 and _joined(tk, i - 1) and i - 1 not in openers:
             if _capital(tk, i - 1):
-                self.left, direct_left = (lower[i - 1], keys[i]), True
-            elif i >= 2 and lower[i - 1] == "of" and _joined(tk, i - 2) and _capital(tk, i - 2):
+                self.left, direct_left = (keys[i - 1], keys[i]), True
+            elif i >= 2 and lower[i - 1] == "of" and _joined(tk, i - 2) and _capital(tk, i - 2) and i - 2 not in openers:
                 self.left = (keys[i - 2], "of", keys[i])
         if i + 1 < len(tk) and _joined(tk, i):
             if _capital(tk, i + 1):
-                self.right, direct_right = (keys[i], lower[i + 1]), True
+                self.right, direct_right = (keys[i], keys[i + 1]), True
             elif i + 2 < len(tk) and lower[i + 1] == "of" and _joined(tk, i + 1) and _capital(tk, i + 2):
                 self.right = (keys[i], "of", keys[i + 2])
         # a name's part follows neither the sentence's first word nor a possessive
@@ -148,18 +151,25 @@ def find_capitalisation(tk: Tokens, stats: CorpusStats, model: BigramModel | Non
         # ("Carrow road", "bank of England", "prime minister Tony")
         up = list(map(str.isupper, map(itemgetter(0), words)))
         at.update(i for i in found if any(up[max(i - 2, 0):i + 3]))
+    at.update(_after_capitals(tk, stats))
     at = [i for i in sorted(at) if len(keys[i]) >= 3 and keys[i] not in FUNCTION_WORDS]
+    flags = find_acronym_case(tk)
     if not at:
-        return []
+        return flags
     table = english_table()
-    openers = tk.sentence_starts()
+    # a sentence's first word is capitalised whatever it is: a name's part only if a name itself
+    openers = {j for j in tk.sentence_starts() if not _named(keys[j], stats)}
     contexts = {i: _Context(tk, keys, openers, i) for i in at}
-    own = _own_uses(keys, contexts)
-    flags, by_neighbour = [], []
+    own = _own_uses(tk, keys, contexts)
+    flagged = {f.start for f in flags}
+    by_neighbour = []
     for i, c in contexts.items():
         t = keys[i]
+        if tk.starts[i] in flagged:
+            continue
         # the word test passes only for forms in ``names`` (a corpus view's test says yes to all)
-        hit = (t in names and _by_word(t, stats, table, c.beside)) or _in_name(t, stats, c, own)
+        hit = ((t in names and _by_word(t, stats, table, c.beside)) or _in_name(t, stats, c, own)
+               or _after_capital(tk, i, stats, own, table))
         if hit:
             flags.append(make_flag(text, tk.starts[i], tk.ends[i], "capitalisation", *hit))
             continue
@@ -193,6 +203,13 @@ class _Either:
         return key in self.a or key in self.b
 
 
+def _named(t: str, stats, own: int = 0) -> bool:
+    """Whether the corpus writes the form capitalised (almost) always: at least MIN_CAPITALISED
+    times mid-sentence and lower-case (besides ``own`` uses) at most MAX_LOWER_SHARE as often."""
+    cap = stats.capitalised[t]
+    return cap >= MIN_CAPITALISED and stats.lowercase[t] - own <= MAX_LOWER_SHARE * cap
+
+
 def _by_word(t: str, stats, table: dict[str, float], beside: bool) -> tuple[float, str] | None:
     """Score and reason when the corpus capitalises the form itself almost always.
 
@@ -213,14 +230,86 @@ def _by_word(t: str, stats, table: dict[str, float], beside: bool) -> tuple[floa
     return None
 
 
-def _own_uses(keys: list[str], contexts: dict[int, _Context]) -> Counter:
+def _own_uses(tk: Tokens, keys: list[str], contexts: dict[int, _Context]) -> Counter:
     """This text's own lower-case uses in name contexts: counted in the corpus, but no evidence."""
     own: Counter = Counter()
     for i, c in contexts.items():
         own["after", c.left] += 1
         own["before", c.right] += 1
         own["between", keys[i]] += c.between
+        if i and _capital(tk, i - 1) and _joined(tk, i - 1):
+            own["follows", tk.lower[i - 1]] += 1
     return own
+
+
+def _after_capitals(tk: Tokens, stats) -> list[int]:
+    """Lower-case words right after a capitalised word that :func:`_after_capital` may flag."""
+    words, lower, follows = tk.words, tk.lower, stats.cap_follows
+    return [i for i in range(1, len(words)) if words[i].islower() and lower[i - 1] in follows
+            and _capital(tk, i - 1) and _joined(tk, i - 1)]
+
+
+def _after_capital(tk: Tokens, i: int, stats, own: Counter, table: dict[str, float]) -> tuple[float, str] | None:
+    """Score and reason when the word before is (almost) always followed by a capital in the
+    corpus ("Mr", "Dr") and this word is no common English word and is not written lower-case
+    more often than capitalised elsewhere in the corpus ("Mr myers", not "Alan said" or
+    "Lisa Marie retains").
+
+    The word before may open its sentence: "Mr" is capitalised anyway, and so is its name.
+    """
+    t, left = tk.lower[i], tk.lower[i - 1] if i else ""
+    if not (left and _capital(tk, i - 1) and _joined(tk, i - 1)) or case_key(left) != left \
+            or table.get(t, 0.0) >= COMMON_ZIPF or stats.lowercase[t] - 1 > stats.capitalised[t]:
+        return None
+    cap, low = stats.cap_follows[left], stats.low_follows[left] - own["follows", left]
+    if cap >= MIN_FOLLOW and low * FOLLOW_RATIO <= cap:
+        return (min(0.9, 0.5 + 0.02 * cap),
+                f"after '{tk.words[i - 1]}' the corpus writes a capitalised word {cap} times, lower-case {low} times elsewhere")
+    return None
+
+
+def find_acronym_case(tk: Tokens) -> list[Flag]:
+    """Flag lower-case words inside a capitalised name that an acronym spells out.
+
+    Why: an acronym in brackets after a name ("World Trade organisation (WTO)"),
+    or a name in brackets after one, shows which words the name has; when most of
+    them (or half) are capitalised, a lower-case one is a slip, whatever the corpus says.
+
+    >>> tk = Tokens("The Zorvian Trade organisation (ZTO) met.")
+    >>> [f.text for f in find_acronym_case(tk)]
+    ['organisation']
+    """
+    words, text = tk.words, tk.text
+    flags = []
+    for j, w in enumerate(words):
+        if not (2 <= len(w) <= 6 and w.isupper() and w.isalpha()):
+            continue
+        if text[tk.starts[j] - 1:tk.starts[j]] == "(" and text[tk.ends[j]:tk.ends[j] + 1] == ")":
+            span = _spelled(words, w, range(j - 1, max(-1, j - 2 * len(w) - 1), -1))
+        elif text[tk.ends[j]:tk.ends[j] + 2] == " (":
+            span = _spelled(words, w[::-1], range(j + 1, min(len(words), j + 2 * len(w) + 1)))
+        else:
+            continue
+        if span and 2 * sum(words[k][0].isupper() for k in span) >= len(span):
+            flags += [make_flag(text, tk.starts[k], tk.ends[k], "capitalisation", 0.8,
+                                f"'{w}' spells out a name whose other words are capitalised")
+                      for k in span if words[k].islower() and len(words[k]) >= 3]
+    return flags
+
+
+def _spelled(words: list[str], letters: str, order: range) -> list[int] | None:
+    """Indices of the words whose initials spell ``letters`` from its end, walking ``order``
+    (backwards from an acronym) and skipping grammar words; None when they do not."""
+    need, found = list(letters.lower()), []
+    for k in order:
+        if not need:
+            break
+        if words[k][0].lower() == need[-1]:
+            found.append(k)
+            need.pop()
+        elif words[k].lower() not in FUNCTION_WORDS:
+            return None
+    return found if not need else None
 
 
 def _in_name(t: str, stats, c: _Context, own: Counter) -> tuple[float, str] | None:
@@ -232,7 +321,8 @@ def _in_name(t: str, stats, c: _Context, own: Counter) -> tuple[float, str] | No
     if c.right:
         cap += stats.name_pairs[c.right]
         low += stats.lower_before_name[c.right] - own["before", c.right]
-    if cap >= MIN_PAIR and low <= MAX_LOWER_SHARE * cap:
+    # a form the corpus (almost) only capitalises needs its pair written so just once ("Brian harvey")
+    if (cap >= MIN_PAIR or (cap and _named(t, stats, own=1))) and low <= MAX_LOWER_SHARE * cap:
         where = " ".join(dict.fromkeys((*(c.left or ()), *(c.right or ()))))
         return (min(0.9, 0.5 + 0.1 * cap),
                 f"the corpus writes '{where}' with '{t.capitalize()}' capitalised {cap} times, lower-case {low} times elsewhere")

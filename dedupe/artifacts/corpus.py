@@ -122,6 +122,10 @@ class CorpusStats:
     lower_after_name: Counter = field(default_factory=Counter)
     #: (lower-case word, capitalised word) pairs ("new", "york" from "new York")
     lower_before_name: Counter = field(default_factory=Counter)
+    #: per capitalised word (sentence openers too: "Mr Smith said"), how often the next word is
+    #: capitalised / lower-case mid-sentence ("mr" is followed by a capital, "united" often not)
+    cap_follows: Counter = field(default_factory=Counter)
+    low_follows: Counter = field(default_factory=Counter)
     docs: int = 0
     #: tables derived from the counts by the signals, dropped whenever a document is added
     derived: dict = field(default_factory=dict, repr=False)
@@ -147,11 +151,16 @@ class CorpusStats:
         left, right = name_context(up_mid, join)
         self.in_name.update(compress(keys, map(bool.__and__, cap_mid, map(bool.__or__, left, right))))
         self.name_tail.update(compress(keys, map(bool.__and__, cap_mid, left)))
-        after, before = list(zip(tk.lower, keys[1:])), list(zip(keys, tk.lower[1:]))
-        self.name_pairs.update(compress(after, map(bool.__and__, cap_mid[1:], left[1:])))
-        self.lower_after_name.update(compress(after, map(bool.__and__, low_mid[1:], left[1:])))
-        self.lower_before_name.update(compress(before, map(bool.__and__, low_mid, right)))
+        # pairs are keyed by both words' case keys: "President Bush's" is the pair of "president bush"
+        pairs = list(zip(keys, keys[1:]))
+        self.name_pairs.update(compress(pairs, map(bool.__and__, cap_mid[1:], left[1:])))
+        self.lower_after_name.update(compress(pairs, map(bool.__and__, low_mid[1:], left[1:])))
+        self.lower_before_name.update(compress(pairs, map(bool.__and__, low_mid, right)))
         self.lower_between.update(compress(keys, map(bool.__and__, low_mid, map(bool.__and__, left, right))))
+        # the word before each joined mid-sentence word, when that word before is capitalised
+        after_cap = list(map(bool.__and__, caps[:-1], join))
+        self.cap_follows.update(compress(tk.lower, map(bool.__and__, after_cap, cap_mid[1:])))
+        self.low_follows.update(compress(tk.lower, map(bool.__and__, after_cap, low_mid[1:])))
         # "Bank of England": parts joined by "of" count as a pair (key: first, "of", last)
         for j in compress(range(1, len(keys) - 1), map("of".__eq__, tk.lower[1:-1])):
             a, b = j - 1, j + 1
@@ -198,7 +207,7 @@ class _SummedCounts:
 
 #: The counters of :class:`CorpusStats` that :class:`CorpusView` sums.
 COUNTERS = ("doc_freq", "capitalised", "lowercase", "capitalised_after", "in_name", "name_tail", "name_pairs",
-            "lower_between", "lower_after_name", "lower_before_name")
+            "lower_between", "lower_after_name", "lower_before_name", "cap_follows", "low_follows")
 
 
 class CorpusView:
