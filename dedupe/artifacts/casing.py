@@ -119,6 +119,9 @@ def find_capitalisation(tk: Tokens, stats: CorpusStats, model: BigramModel | Non
     Why: MT and careless rewrites lower-case names ("berlin", "ankara"), and the
     common words inside names ("the bank of england"). Tests, surest first:
 
+    * an acronym beside it spells out a mostly capitalised name it belongs to
+      ("World Trade organisation (WTO)": :func:`find_acronym_case`);
+
     * the form: the corpus capitalises it mid-sentence and (almost) never writes it
       lower-case; away from capitalised words only its capitalised uses away from
       them count ("Beverly Hills" says nothing about "hills");
@@ -126,7 +129,10 @@ def find_capitalisation(tk: Tokens, stats: CorpusStats, model: BigramModel | Non
       across "of") is capitalised elsewhere and not lower-case ("Carrow road",
       "new York", "bank of England"); or it sits between capitalised words, the next
       of which ends names, and the corpus writes it capitalised next to capitals
-      and not lower-case between them ("Advertising standards Authority");
+      and not lower-case between them ("Advertising standards Authority"); a form
+      the corpus (almost) only capitalises needs its pair written so just once;
+    * the word before it: the corpus follows it with a capital (almost) always
+      ("Mr myers"), for a form that is no common word and not usually lower-case;
     * its left neighbour: the corpus writes "Prime Minister" capitalised whenever
       "prime" precedes it (``model`` gives the lower-cased pair counts of all cases).
 

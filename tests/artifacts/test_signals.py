@@ -178,6 +178,35 @@ def test_capitalisation_of_a_form_alone_ignores_its_uses_inside_names():
     assert _scored(stats, lm, "the old quarls were steep and zorvania's army waited") == ["zorvania's"]
 
 
+def test_capitalisation_inside_a_name_an_acronym_spells_out():
+    stats, lm = _fitted(["the weather was mild"])
+    # whatever the corpus says: the acronym shows the name's words, most of them capitalised
+    assert _scored(stats, lm, "The Velmarian Fisheries authority (VFA) said no.") == ["authority"]
+    assert _scored(stats, lm, "She joined the VFA (Velmarian Fisheries authority) early.") == ["authority"]
+    # an all lower-case expansion is a style, not a slip; letters that do not match are no expansion
+    assert _scored(stats, lm, "Rates of the annual fish levy (AFL) rose.") == []
+    assert _scored(stats, lm, "The Velmarian Fisheries authority (XYZ) said no.") == []
+
+
+def test_capitalisation_after_a_word_always_followed_by_a_capital():
+    corpus = ["Mr Quillon said so", "we met Mr Darrow there", "then Mr Ostrander left", "Mr Velk agreed",
+              "and Mr Pym too", "Alan Quillon spoke", "then Alan said no", "the plan was said to work"] * 2
+    stats, lm = _fitted(corpus)
+    assert _scored(stats, lm, "later Mr ostrander replied") == ["ostrander"]
+    # a common word after a first name is the sentence going on ("Alan said"), not a lower-cased surname
+    assert _scored(*_fitted(corpus), "later Alan said it") == []
+
+
+def test_capitalisation_sentence_opener_is_a_name_part_only_if_a_name():
+    corpus = ["the firm said Digital Video sales rose", "a Digital Video deal came", "they like Digital Video gear",
+              "we met Julie Andrews today", "and Julie Andrews sang", "later Andrews left", "then Andrews waved",
+              "with Andrews gone"] + ["the digital age", "a video of fans"] * 3
+    # "Digital" opens the sentence, and the corpus writes it lower-case too: no name's part
+    assert _scored(*_fitted(corpus), "Digital video recorders are cheap.") == []
+    # "Julie" opens it too, but the corpus only capitalises "Andrews"
+    assert _scored(*_fitted(corpus), "Julie andrews sang again.") == ["andrews"]
+
+
 def test_dropped_before_a_closing_quote_and_determiner_before_preposition():
     t = 'He said "we need more of ," and the in July vote passed.'
     assert _texts(find_dropped(t)) == ["of ,", "the in"]
