@@ -8,6 +8,8 @@ Builds a labelled development corpus (never the seeds) from ../shared/corpora:
   translations, each keeping a different ~60% of the sentences -- the way two
   outlets rewrite one wire report;
 * ``cross``: the WMT story's source-language text (Russian, Japanese, ...);
+* ``foreign``: the source texts of a third as many other WMT stories, without
+  their translations: documents in another language that copy nothing here;
 * ``syndicated``: BBC articles reprinted with other headlines, chrome and a
   paragraph dropped;
 * distractors: Reuters and BBC articles, one story each; many share actors and
@@ -36,6 +38,7 @@ from corpora import corpora_dir, iter_corpus, wmt_stories  # noqa: E402
 
 from dedupe.cluster import cluster_pairs  # noqa: E402
 from dedupe.config import ClusterConfig, ScanConfig, VerifyConfig  # noqa: E402
+from dedupe.crosslingual import link_languages  # noqa: E402
 from dedupe.lsh import candidate_pairs  # noqa: E402
 from dedupe.engines.local import default_workers  # noqa: E402
 from dedupe.pipeline import analyse, fit_boilerplate, sign  # noqa: E402
@@ -79,6 +82,12 @@ def build(seed: int, stories: int) -> tuple[list[Document], list[str], list[str]
         for r in records:
             if r["variant"] == "src":
                 add(r["text"], group, "cross")
+    # Source texts of stories whose translations are left out: documents in
+    # another language with no copy here, which a cross-language link must not join.
+    for group, records in groups[stories : stories + stories // 3]:
+        for r in records:
+            if r["variant"] == "src":
+                add(r["text"], group, "foreign")
     seen = set()
     pool = [r for r in iter_corpus("bbc")] + [r for r in iter_corpus("reuters21578") if len(r["text"]) > 400]
     rng.shuffle(pool)
@@ -170,6 +179,19 @@ def main() -> None:
         groups = cluster_pairs(len(docs), cand[keep], sims[keep], min_support=support)
         p, r = cluster_pair_scores(groups, labels)
         print(f"  min_support {support:.1f}: pair P {p:.3f} R {r:.3f} F1 {2 * p * r / max(1e-9, p + r):.3f}")
+    print("\ncross-language links after the default clusters (see dedupe/crosslingual.py):")
+    groups = cluster_pairs(len(docs), cand[keep], sims[keep], min_support=ClusterConfig().min_support)
+    p, r = cluster_pair_scores(groups, labels)
+    print(f"  no links:                 pair P {p:.3f} R {r:.3f} F1 {2 * p * r / max(1e-9, p + r):.3f}")
+    for similarity in (0.03, 0.05, 0.08, 0.12):
+        for margin in (1.2, 1.5, 2.0, 3.0):
+            linked, found = link_languages(groups, list(langs), matrix, min_similarity=similarity, margin=margin)
+            p, r = cluster_pair_scores(linked, labels)
+            right = sum(labels[q.a] == labels[q.b] for q in found)
+            strays = sum(kinds[q.a] == "foreign" or kinds[q.b] == "foreign" for q in found)
+            print(f"  similarity {similarity:.2f} margin {margin:.1f}: pair P {p:.3f} R {r:.3f} "
+                  f"F1 {2 * p * r / max(1e-9, p + r):.3f}  links {len(found)} ({right} right, "
+                  f"{strays} of the {kinds.count('foreign')} foreign documents joined)")
     kinds_arr = np.array(kinds, dtype=object)
     print("\nsame-language positives by kind (5th / 50th percentile of similarity):")
     for kind in ("mt", "partial", "syndicated"):

@@ -92,6 +92,9 @@ def scan(
     margin: float = typer.Option(2.0, help="How far a weak pair must stand out over its neighbours."),
     neighbours: int = typer.Option(5, help="Neighbours that set a document's background similarity."),
     min_support: float = typer.Option(0.5, help="Share of cross pairs that must be copies to merge two clusters."),
+    link_similarity: float = typer.Option(
+        0.05, help="Similarity at which a group in another language joins its story (1: no links)."),
+    link_margin: float = typer.Option(1.5, help="How far that best match must stand out over the next best."),
     min_score: float = typer.Option(0.5, help="Keep artifact flags scoring at least this (0-1)."),
     workers: int = typer.Option(default_workers(), help="Worker processes for the per-document stages."),
     engine: str = typer.Option("local", help="Where the stages run: 'local' (this machine) or 'dask' (dask.distributed tasks)."),
@@ -124,7 +127,7 @@ def scan(
                 margin=margin,
                 neighbours=neighbours,
             ),
-            cluster=ClusterConfig(min_support=min_support),
+            cluster=ClusterConfig(min_support=min_support, link_similarity=link_similarity, link_margin=link_margin),
             score=not no_score,
             min_score=min_score,
         )

@@ -133,12 +133,20 @@ class VerifyConfig:
 @dataclass(frozen=True)
 class ClusterConfig:
     """A verified pair merges two clusters only if ``min_support`` of their cross
-    pairs are verified too (0: plain connected components)."""
+    pairs are verified too (0: plain connected components). Then a group in a
+    language other than the corpus's most common one joins its best match in
+    another language when their similarity reaches ``link_similarity`` and is
+    ``link_margin`` times the next best (see :mod:`dedupe.crosslingual`; a
+    ``link_similarity`` of 1 turns it off)."""
 
     min_support: float = 0.5
+    link_similarity: float = 0.05
+    link_margin: float = 1.5
 
     def __post_init__(self):
         _check_range("min_support", self.min_support, 0.0, 1.0, 0.5)
+        _check_range("link_similarity", self.link_similarity, 0.0, 1.0, 0.05)
+        _check_range("link_margin", self.link_margin, 1.0, 100.0, 1.5)
 
 
 @dataclass(frozen=True)

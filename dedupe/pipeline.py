@@ -2,8 +2,8 @@
 
 read -> fit boilerplate -> analyse (boilerplate spans, language, terms and
 shingles; per document, in worker processes or Dask tasks) -> sign -> band
--> verify -> score artifacts alone -> cluster and choose canonical -> score
-cluster members against their canonical -> ScanResult.
+-> verify -> score artifacts alone -> cluster -> link groups across languages
+-> choose canonical -> score cluster members against their canonical -> ScanResult.
 
 Each stage is a function of its inputs and its own settings, so it can be
 tested alone and run by another engine (``mapper``: Dask calls the same ones).
@@ -33,6 +33,7 @@ from dedupe.boilerplate import Boilerplate, strip
 from dedupe.canonical import choose_canonical
 from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
+from dedupe.crosslingual import link_languages
 from dedupe.engines.local import check_workers, map_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
@@ -221,10 +222,24 @@ def accept_candidates(
 
 
 def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig) -> list[Cluster]:
-    """Stages 8 and 10: supported merges into clusters, canonical copy, similarity to it."""
-    groups = group_pairs(len(documents), pairs, config)
+    """Stages 8-10: supported merges into clusters, links across languages,
+    canonical copy, similarity to it."""
+    groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config)
     canonicals = [choose_canonical(documents, members) for members in groups]
     return assemble_clusters(groups, canonicals, pairs, matrix)
+
+
+def link_groups(
+    documents: Sequence[Document], groups: list[list[int]], pairs: list[Pair], matrix, config: ScanConfig
+) -> tuple[list[list[int]], list[Pair]]:
+    """Stage 9: join groups in other languages to their story (:mod:`dedupe.crosslingual`);
+    returns the groups and the pairs with each link's pair added."""
+    cfg = config.cluster
+    if cfg.link_similarity >= 1.0:
+        return groups, pairs
+    linked, links = link_languages(groups, [d.language for d in documents], matrix,
+                                   min_similarity=cfg.link_similarity, margin=cfg.link_margin)
+    return linked, pairs + links
 
 
 def pair_edges(pairs: Sequence[Pair]) -> tuple[np.ndarray, np.ndarray]:

@@ -60,6 +60,7 @@ from dedupe.pipeline import (
     assemble_clusters,
     fit_boilerplate,
     fit_scorer,
+    link_groups,
     no_progress,
     pair_edges,
     score_artifacts,
@@ -395,7 +396,8 @@ def scan_documents_dask(
     matrix = term_matrix(features, config)
     del features, signatures
     pairs = accept_candidates(documents, candidates, pair_similarity_dask(matrix, candidates, client=client), config)
-    groups = group_pairs_dask(len(documents), pairs, config, client=client)
+    groups, pairs = link_groups(documents, group_pairs_dask(len(documents), pairs, config, client=client), pairs,
+                                matrix, config)
     if config.score:
         warming = warm_workers(client)
         scorer = fit_scorer((d.text for d in documents), config)

@@ -1,0 +1,99 @@
+"""Tests for dedupe.crosslingual: groups in other languages join their story, strays do not."""
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize
+
+from corpora import iter_corpus, wmt_stories
+from dedupe import ScanConfig, scan_documents
+from dedupe.config import ClusterConfig
+from dedupe.crosslingual import link_languages
+from dedupe.errors import ConfigError
+from dedupe.types import Document
+
+
+def rows(*vectors) -> sp.csr_matrix:
+    """Unit term rows, as :func:`dedupe.pipeline.term_matrix` makes them."""
+    return normalize(sp.csr_matrix(np.array(vectors, dtype=float)))
+
+
+def test_a_group_in_another_language_joins_the_group_it_stands_out_for():
+    matrix = rows([1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0.9, 0.1, 0, 0], [0, 0, 0, 1])
+    groups, links = link_languages([[0, 1]], ["en", "en", "en", "ru", "en"], matrix)
+    assert groups == [[0, 1, 3]]
+    assert [(p.a, p.b) for p in links] == [(0, 3)] and links[0].similarity == pytest.approx(0.9939, abs=1e-3)
+
+
+def test_no_link_when_two_groups_are_about_as_close():
+    # the Russian document is as near to story {0, 1} as to document 2: no margin
+    matrix = rows([1, 0, 0], [1, 0, 0], [0, 1, 0], [0.7, 0.7, 0.1])
+    groups, links = link_languages([[0, 1]], ["en", "en", "en", "ru"], matrix, margin=1.5)
+    assert groups == [[0, 1]] and links == []
+
+
+def test_a_single_language_corpus_is_left_as_it_is():
+    matrix = rows([1, 0], [0.9, 0.1], [0, 1])
+    assert link_languages([[0, 1]], ["en"] * 3, matrix) == ([[0, 1]], [])
+
+
+def test_documents_of_the_same_language_never_link_to_each_other():
+    # two Russian documents alike, one English: the Russians may only meet the English one
+    matrix = rows([0, 1], [1, 0], [1, 0])
+    groups, _ = link_languages([], ["en", "ru", "ru"], matrix, min_similarity=0.05)
+    assert groups == []
+
+
+def test_parameters_are_checked():
+    matrix = rows([1.0])
+    with pytest.raises(ConfigError, match="min_similarity"):
+        link_languages([], ["en"], matrix, min_similarity=1.5)
+    with pytest.raises(ConfigError, match="margin"):
+        link_languages([], ["en"], matrix, margin=0.5)
+    with pytest.raises(ConfigError, match="languages"):
+        link_languages([], ["en", "ru"], matrix)
+
+
+@pytest.mark.corpora
+def test_wmt_sources_join_their_translations_and_strays_stay_alone(corpora):
+    """Real WMT stories (Russian, Ukrainian, Japanese, Icelandic... sources with
+    their English versions) among Reuters articles, plus sources whose
+    translations are absent: the sources join their story, the strays join nothing."""
+    rng = random.Random(11)
+    stories = [(g, rs) for g, rs in wmt_stories().items() if any(r["variant"] == "src" and r["lang"] != "en" for r in rs)]
+    rng.shuffle(stories)
+    docs, truth = [], {}
+    for group, records in stories[:25]:
+        english = [r for r in records if r["lang"] == "en"]
+        for r in [*rng.sample(english, min(3, len(english))), *(r for r in records if r["variant"] == "src")]:
+            docs.append(Document(id=r["id"], text=r["text"]))
+            truth[r["id"]] = group
+    strays = [r for _, records in stories[25:40] for r in records if r["variant"] == "src"]
+    for r in strays:
+        docs.append(Document(id=r["id"], text=r["text"]))
+        truth[r["id"]] = r["id"]
+    for r in itertools.islice((r for r in iter_corpus("reuters21578") if len(r["text"]) > 600), 0, 3000, 60):
+        docs.append(Document(id=r["id"], text=r["text"]))
+        truth[r["id"]] = r["id"]
+    linked = scan_documents(docs, ScanConfig(score=False))
+    alone = scan_documents(docs, ScanConfig(score=False, cluster=ClusterConfig(link_similarity=1.0)))
+
+    def cluster_of(result):
+        return {result.documents[m].id: k for k, c in enumerate(result.clusters) for m in c.members}
+
+    def sources_joined(result):
+        where = cluster_of(result)
+        return sum(
+            any(where.get(o) == where.get(s["id"]) is not None for o, story in truth.items()
+                if story == truth[s["id"]] and o != s["id"])
+            for _, records in stories[:25] for s in records if s["variant"] == "src"
+        )
+
+
+    assert sources_joined(linked) >= 18 > sources_joined(alone) + 10  # measured 21 of 25, against 4 unlinked
+    where = cluster_of(linked)
+    assert sum(r["id"] in where for r in strays) <= 2  # measured 1 of 15
