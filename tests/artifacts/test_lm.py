@@ -86,3 +86,16 @@ def test_word_order_of_words_the_corpus_never_saw_is_judged_by_their_classes():
     assert find_improbable(Tokens("Officials plan to renovate the museum soon."), model) == []
     # one document alone has no class counts to tell
     assert _alone("Officials plan to the renovate museum soon.") == []
+
+
+def test_a_fitted_documents_own_pairs_and_class_pairs_are_no_evidence_for_its_word_order():
+    # the same flags whether the odd document was part of the fit or not; its words'
+    # frequencies do count it (as in the pair test), which moves the odds, not the flags
+    verbs = "build open sell close repair paint visit extend move rebuild inspect clean".split()
+    nouns = "bridge station school library market hospital road stadium harbour factory".split()
+    corpus = [Tokens(f"Officials plan to {v} the {n} soon, and the {n} will stay open.") for v in verbs for n in nouns] * 100
+    odd = Tokens("Officials plan to the renovate museum soon, and to the renovate gallery next.")
+    alone = find_improbable(odd, BigramModel().fit(corpus))
+    assert [f.text for f in alone if "word classes" in f.reason] == ["the renovate", "the renovate"]
+    mine = find_improbable(odd, BigramModel().fit([*corpus, odd]), fitted=True)
+    assert [(f.start, f.reason.split(" with ")[0]) for f in mine] == [(f.start, f.reason.split(" with ")[0]) for f in alone]
