@@ -545,9 +545,11 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
     are the summed association (:func:`_pmi`) of the new pairs less that of the
     old. A word-order error ("the Europhiles for pray") leaves all three odd and
     their swap ordinary; an honest rare phrase seldom reads better swapped, since
-    the swap breaks the pairs beside it. A neighbour pair counts only where it is
-    usable (one sentence, lower-case). Returns the candidates' positions, the
-    odds of the pair itself and those the left and right neighbours add.
+    the swap breaks the pairs beside it. A candidate is a ``usable`` pair (one
+    sentence, lower-case); a pair beside it counts where it is a ``neighbour``
+    (in the same sentence: a name beside it is evidence too). Returns the
+    candidates' positions, the odds of the pair itself and those the left and
+    right neighbours add.
     """
     a, b = ids[:-1], ids[1:]
     u, v = np.flatnonzero(usable), np.flatnonzero(neighbour & ~usable)
@@ -571,7 +573,8 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
     # (document, code) fits one key
     width = np.int64(_class_count() ** 2)
     mine = model.class_pair_codes(a[own], b[own])
-    own_classes = _count_in(doc[own][mine >= 0] * width + mine[mine >= 0], doc[at] * width + model.class_pair_codes(x, y))
+    own_classes = _count_in(doc[own][mine >= 0] * width + mine[mine >= 0],
+                            doc[at] * width + model.class_pair_codes(x, y))
     pmi = _pmi(model, x, y, seen, model.class_association(x, y, own_classes))
     cur = np.zeros(len(a))
     cur[np.concatenate([u, v])] = pmi[:len(u) + len(v)]
@@ -599,7 +602,8 @@ def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc
         tk, j = tks[k], i - first[k]
         if not _adjacent(tk, j):
             continue
-        out[i] = o + (lo if j > 0 and _adjacent(tk, j - 1) else 0.0) + (ro if j + 2 < len(tk) and _adjacent(tk, j + 1) else 0.0)
+        from_left = lo if j > 0 and _adjacent(tk, j - 1) else 0.0
+        out[i] = o + from_left + (ro if j + 2 < len(tk) and _adjacent(tk, j + 1) else 0.0)
     peak = out > 0
     peak[:-1] &= out[:-1] >= out[1:]
     peak[1:] &= out[1:] >= out[:-1]

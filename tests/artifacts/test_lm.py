@@ -82,7 +82,8 @@ def test_word_order_of_words_the_corpus_never_saw_is_judged_by_their_classes():
     [flag] = find_improbable(Tokens("Officials plan to the renovate museum soon."), model)
     assert flag.text == "the renovate" and "word order" in flag.reason and "word classes" in flag.reason
     assert 0.5 <= flag.score <= 0.7
-    assert [f.text for f in find_improbable(Tokens("Officials plan to renovate museum the soon."), model)] == ["museum the"]
+    swapped_late = find_improbable(Tokens("Officials plan to renovate museum the soon."), model)
+    assert [f.text for f in swapped_late] == ["museum the"]
     assert find_improbable(Tokens("Officials plan to renovate the museum soon."), model) == []
     # one document alone has no class counts to tell
     assert _alone("Officials plan to the renovate museum soon.") == []
@@ -93,9 +94,11 @@ def test_a_fitted_documents_own_pairs_and_class_pairs_are_no_evidence_for_its_wo
     # frequencies do count it (as in the pair test), which moves the odds, not the flags
     verbs = "build open sell close repair paint visit extend move rebuild inspect clean".split()
     nouns = "bridge station school library market hospital road stadium harbour factory".split()
-    corpus = [Tokens(f"Officials plan to {v} the {n} soon, and the {n} will stay open.") for v in verbs for n in nouns] * 100
+    corpus = [Tokens(f"Officials plan to {v} the {n} soon, and the {n} will stay open.")
+              for v in verbs for n in nouns] * 100
     odd = Tokens("Officials plan to the renovate museum soon, and to the renovate gallery next.")
     alone = find_improbable(odd, BigramModel().fit(corpus))
     assert [f.text for f in alone if "word classes" in f.reason] == ["the renovate", "the renovate"]
     mine = find_improbable(odd, BigramModel().fit([*corpus, odd]), fitted=True)
-    assert [(f.start, f.reason.split(" with ")[0]) for f in mine] == [(f.start, f.reason.split(" with ")[0]) for f in alone]
+    kinds = lambda flags: [(f.start, f.reason.split(" with ")[0]) for f in flags]  # noqa: E731
+    assert kinds(mine) == kinds(alone)
