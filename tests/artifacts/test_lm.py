@@ -5,6 +5,7 @@ import pytest
 from dedupe.artifacts.background import background
 from dedupe.artifacts.lm import BigramModel, find_improbable
 from dedupe.artifacts.text import Tokens
+from dedupe.artifacts.wordclass import word_classes
 from dedupe.errors import ConfigError
 
 
@@ -57,6 +58,47 @@ def test_the_corpus_vouches_for_its_own_phrasing():
 
 def test_a_higher_threshold_flags_less_and_a_bad_one_is_refused():
     text = "Officials said the report was published the of week before."
-    assert _alone(text, min_background_odds=100.0) == []
+    assert _alone(text, min_background_odds=100.0, min_reorder_odds=100.0) == []
     with pytest.raises(ConfigError, match="min_background_odds=0"):
         _alone(text, min_background_odds=0)
+    with pytest.raises(ConfigError, match="min_reorder_odds=-1"):
+        _alone(text, min_reorder_odds=-1)
+
+
+def test_word_classes_are_the_tag_sets_a_form_can_take():
+    classes = word_classes()
+    assert classes["advised"] == "JJ|VBD" and classes["children"] == "NNS" and classes["quickly"] == "RB"
+    assert classes["set"] == "JJ|NN|VB|VBD"  # its own past: every reading
+    assert "Paris" not in classes  # names are left to [capitalisation]
+
+
+def test_word_order_of_words_the_corpus_never_saw_is_judged_by_their_classes():
+    # "renovate" and "museum" occur nowhere in the corpus, but verbs (VB) follow "to"
+    # and nouns (NN) follow "the" in it, never the other way round
+    verbs = "build open sell close repair paint visit extend move rebuild inspect clean".split()
+    nouns = "bridge station school library market hospital road stadium harbour factory".split()
+    model = BigramModel().fit(Tokens(f"Officials plan to {v} the {n} soon, and the {n} will stay open.")
+                              for v in verbs for n in nouns)
+    [flag] = find_improbable(Tokens("Officials plan to the renovate museum soon."), model)
+    assert flag.text == "the renovate" and "word order" in flag.reason and "word classes" in flag.reason
+    assert 0.5 <= flag.score <= 0.7
+    swapped_late = find_improbable(Tokens("Officials plan to renovate museum the soon."), model)
+    assert [f.text for f in swapped_late] == ["museum the"]
+    assert find_improbable(Tokens("Officials plan to renovate the museum soon."), model) == []
+    # one document alone has no class counts to tell
+    assert _alone("Officials plan to the renovate museum soon.") == []
+
+
+def test_a_fitted_documents_own_pairs_and_class_pairs_are_no_evidence_for_its_word_order():
+    # the same flags whether the odd document was part of the fit or not; its words'
+    # frequencies do count it (as in the pair test), which moves the odds, not the flags
+    verbs = "build open sell close repair paint visit extend move rebuild inspect clean".split()
+    nouns = "bridge station school library market hospital road stadium harbour factory".split()
+    corpus = [Tokens(f"Officials plan to {v} the {n} soon, and the {n} will stay open.")
+              for v in verbs for n in nouns] * 100
+    odd = Tokens("Officials plan to the renovate museum soon, and to the renovate gallery next.")
+    alone = find_improbable(odd, BigramModel().fit(corpus))
+    assert [f.text for f in alone if "word classes" in f.reason] == ["the renovate", "the renovate"]
+    mine = find_improbable(odd, BigramModel().fit([*corpus, odd]), fitted=True)
+    kinds = lambda flags: [(f.start, f.reason.split(" with ")[0]) for f in flags]  # noqa: E731
+    assert kinds(mine) == kinds(alone)
