@@ -151,14 +151,13 @@ def find_capitalisation(tk: Tokens, stats: CorpusStats, model: BigramModel | Non
         names, parts = possible
     # C-level passes over the words; the few forms found are then checked one by one
     low = list(map(str.islower, words))
+    up = list(map(str.isupper, map(itemgetter(0), words)))
     at = set(compress(count(), map(bool.__and__, map(names.__contains__, keys), low)))
     found = [i for i in compress(count(), map(bool.__and__, map(parts.__contains__, keys), low)) if i not in at]
-    if found:
-        # every test but the word test needs a capitalised word within two words
-        # ("Carrow road", "bank of England", "prime minister Tony")
-        up = list(map(str.isupper, map(itemgetter(0), words)))
-        at.update(i for i in found if any(up[max(i - 2, 0):i + 3]))
-    at.update(_after_capitals(tk, stats, low))
+    # every test but the word test needs a capitalised word within two words
+    # ("Carrow road", "bank of England", "prime minister Tony")
+    at.update(i for i in found if any(up[max(i - 2, 0):i + 3]))
+    at.update(_after_capitals(tk, stats, low, up))
     at = [i for i in sorted(at) if len(keys[i]) >= 3 and keys[i] not in FUNCTION_WORDS]
     flags = find_acronym_case(tk)
     if not at:
@@ -249,11 +248,14 @@ def _own_uses(tk: Tokens, keys: list[str], contexts: dict[int, _Context]) -> Cou
     return own
 
 
-def _after_capitals(tk: Tokens, stats, low: list[bool]) -> list[int]:
-    """Lower-case words (``low``: per word) right after a capitalised word that :func:`_after_capital` may flag."""
-    # a C-level pass finds the few words after a form the corpus follows with a capital
-    after = compress(count(1), map(bool.__and__, low[1:], map(stats.cap_follows.__contains__, tk.lower[:-1])))
-    return [i for i in after if _capital(tk, i - 1) and _joined(tk, i - 1)]
+def _after_capitals(tk: Tokens, stats, low: list[bool], up: list[bool]) -> list[int]:
+    """Lower-case words right after a capitalised word that :func:`_after_capital` may flag
+    (``low``, ``up``: per word, lower-case / upper-case first letter)."""
+    # a C-level pass finds the few lower-case words after a capital ("the" follows "The"
+    # often, so the corpus test comes second)
+    after = compress(count(1), map(bool.__and__, low[1:], up[:-1]))
+    follows, lower = stats.cap_follows, tk.lower
+    return [i for i in after if lower[i - 1] in follows and _capital(tk, i - 1) and _joined(tk, i - 1)]
 
 
 def _after_capital(tk: Tokens, i: int, stats, own: Counter, table: dict[str, float]) -> tuple[float, str] | None:
