@@ -89,7 +89,9 @@ class CorpusStats:
         # lower-case forms (and case keys) by id, and their ids
         self._lower_id: defaultdict[str, int] = defaultdict(count().__next__)
         self._lower: list[str] = []
-        self._attrs = np.empty((0, 5), np.int64)  # per form id: lower id, case key id, capitalised, lower-case, upper first
+        # per form id: its lower-case form's id, its case key's id, and its case (_CAPITALISED | _LOWER | _UPPER)
+        self._lower_of, self._key_of = np.empty(0, np.int64), np.empty(0, np.int64)
+        self._case = np.empty(0, np.uint8)
 
     def __getattr__(self, name: str) -> Counter:
         # a counter is read: count what was added first (then it is a plain attribute until the next add)
@@ -144,16 +146,17 @@ class CorpusStats:
 
     def _grow(self) -> None:
         # the case attributes of every form met since the last count (once per distinct form)
-        forms = list(self._forms)[len(self._attrs):]
+        forms = list(self._forms)[len(self._case):]
         lows = list(map(str.lower, forms))
         string_id = self._lower_id.__getitem__
         firsts = list(map(itemgetter(0), forms))
-        upper = list(map(str.isupper, firsts))
-        columns = (map(string_id, lows), map(string_id, map(case_key, lows)),
-                   map(bool.__gt__, upper, map(str.isupper, forms)),  # capitalised: upper first, not all caps
-                   map(str.islower, firsts), upper)
-        rows = np.array([np.fromiter(c, np.int64, len(forms)) for c in columns], np.int64).T.reshape(-1, 5)
-        self._attrs = np.concatenate([self._attrs, rows])
+        upper = np.fromiter(map(str.isupper, firsts), bool, len(forms))
+        all_caps = np.fromiter(map(str.isupper, forms), bool, len(forms))
+        lower = np.fromiter(map(str.islower, firsts), bool, len(forms))
+        case = (upper & ~all_caps) * _CAPITALISED | lower * _LOWER | upper * _UPPER
+        self._lower_of = np.concatenate([self._lower_of, np.fromiter(map(string_id, lows), np.int64, len(forms))])
+        self._key_of = np.concatenate([self._key_of, np.fromiter(map(string_id, map(case_key, lows)), np.int64, len(forms))])
+        self._case = np.concatenate([self._case, case.astype(np.uint8)])
         self._lower = list(self._lower_id)
 
     def _count(self, docs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
@@ -164,9 +167,8 @@ class CorpusStats:
         first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         ids = np.concatenate([ids for ids, _, _ in docs])
         join = np.concatenate([x for _, j, _ in docs for x in (j, _NO_JOIN)])
-        attrs = self._attrs[ids]
-        lower, keys = attrs[:, 0], attrs[:, 1]
-        caps, low, up = attrs[:, 2].astype(bool), attrs[:, 3].astype(bool), attrs[:, 4].astype(bool)
+        lower, keys, case = self._lower_of[ids], self._key_of[ids], self._case[ids]
+        caps, low, up = (case & _CAPITALISED) > 0, (case & _LOWER) > 0, (case & _UPPER) > 0
         mid = _mid_sentence(low, np.concatenate([r + f for (_, _, r), f in zip(docs, first.tolist())]))
         cap_mid, low_mid, up_mid = caps & mid, low & mid, up & mid
         # per word: a capitalised mid-sentence word right before it / right after it, only spaces between
@@ -220,6 +222,8 @@ class CorpusStats:
 
 
 _SHIFT, _LOW = np.int64(32), np.int64(0xFFFFFFFF)
+#: A form's case bits: capitalised (upper first, not all caps), lower-case first, upper-case first.
+_CAPITALISED, _LOWER, _UPPER = 1, 2, 4
 #: The gap after a document's last word: it joins it to nothing.
 _NO_JOIN = np.zeros(1, bool)
 
@@ -250,9 +254,8 @@ def _mid_sentence(low: np.ndarray, ranges: np.ndarray) -> np.ndarray:
     lowered = lows[i1] - lows[i0]
     keep = (n >= 2) & ~((n >= 3) & ((n - lowered) * 2 > n))
     # +1 at each kept sentence's second word, -1 after its last: the running sum marks the words between
-    edge = np.zeros(len(low) + 1, np.int64)
-    np.add.at(edge, i0[keep] + 1, 1)
-    np.add.at(edge, i1[keep], -1)
+    size = len(low) + 1
+    edge = np.bincount(i0[keep] + 1, minlength=size) - np.bincount(i1[keep], minlength=size)
     return np.cumsum(edge[:-1]) > 0
 
 
