@@ -150,14 +150,14 @@ def find_capitalisation(tk: Tokens, stats: CorpusStats, model: BigramModel | Non
     else:
         names, parts = possible
     # C-level passes over the words; the few forms found are then checked one by one
-    at = {i for i in compress(count(), map(names.__contains__, keys)) if words[i].islower()}
-    found = [i for i in compress(count(), map(parts.__contains__, keys)) if i not in at and words[i].islower()]
-    if found:
-        # every test but the word test needs a capitalised word within two words
-        # ("Carrow road", "bank of England", "prime minister Tony")
-        up = list(map(str.isupper, map(itemgetter(0), words)))
-        at.update(i for i in found if any(up[max(i - 2, 0):i + 3]))
-    at.update(_after_capitals(tk, stats))
+    low = list(map(str.islower, words))
+    up = list(map(str.isupper, map(itemgetter(0), words)))
+    at = set(compress(count(), map(bool.__and__, map(names.__contains__, keys), low)))
+    found = [i for i in compress(count(), map(bool.__and__, map(parts.__contains__, keys), low)) if i not in at]
+    # every test but the word test needs a capitalised word within two words
+    # ("Carrow road", "bank of England", "prime minister Tony")
+    at.update(i for i in found if any(up[max(i - 2, 0):i + 3]))
+    at.update(_after_capitals(tk, stats, low, up))
     at = [i for i in sorted(at) if len(keys[i]) >= 3 and keys[i] not in FUNCTION_WORDS]
     flags = find_acronym_case(tk)
     if not at:
@@ -248,11 +248,14 @@ def _own_uses(tk: Tokens, keys: list[str], contexts: dict[int, _Context]) -> Cou
     return own
 
 
-def _after_capitals(tk: Tokens, stats) -> list[int]:
-    """Lower-case words right after a capitalised word that :func:`_after_capital` may flag."""
-    words, lower, follows = tk.words, tk.lower, stats.cap_follows
-    return [i for i in range(1, len(words)) if words[i].islower() and lower[i - 1] in follows
-            and _capital(tk, i - 1) and _joined(tk, i - 1)]
+def _after_capitals(tk: Tokens, stats, low: list[bool], up: list[bool]) -> list[int]:
+    """Lower-case words right after a capitalised word that :func:`_after_capital` may flag
+    (``low``, ``up``: per word, lower-case / upper-case first letter)."""
+    # a C-level pass finds the few lower-case words after a capital ("the" follows "The"
+    # often, so the corpus test comes second)
+    after = compress(count(1), map(bool.__and__, low[1:], up[:-1]))
+    follows, lower = stats.cap_follows, tk.lower
+    return [i for i in after if lower[i - 1] in follows and _capital(tk, i - 1) and _joined(tk, i - 1)]
 
 
 def _after_capital(tk: Tokens, i: int, stats, own: Counter, table: dict[str, float]) -> tuple[float, str] | None:
@@ -287,8 +290,9 @@ def find_acronym_case(tk: Tokens) -> list[Flag]:
     """
     words, text = tk.words, tk.text
     flags = []
-    for j, w in enumerate(words):
-        if not (2 <= len(w) <= 6 and w.isupper() and w.isalpha()):
+    for j in compress(count(), map(str.isupper, words)):  # the few all-capital words
+        w = words[j]
+        if not (2 <= len(w) <= 6 and w.isalpha()):
             continue
         if text[tk.starts[j] - 1:tk.starts[j]] == "(" and text[tk.ends[j]:tk.ends[j] + 1] == ")":
             span = _spelled(words, w, range(j - 1, max(-1, j - 2 * len(w) - 1), -1))
