@@ -205,7 +205,10 @@ def accept_candidates(
 ) -> list[Pair]:
     """Stage 7b: the candidate pairs whose similarity makes them copies (pairs in
     two languages need less: translations share names and numbers, not words)."""
-    languages = np.array([d.language or "" for d in documents], dtype=object)
+    # Languages as small integers: comparing millions of pairs of str objects is slow.
+    codes: dict[str, int] = {}
+    languages = np.fromiter((codes.setdefault(d.language or "", len(codes)) for d in documents),
+                            dtype=np.int32, count=len(documents))
     cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
     cfg = config.verify
     keep = accept_pairs(
@@ -217,7 +220,7 @@ def accept_candidates(
         margin=cfg.margin,
         neighbours=cfg.neighbours,
     )
-    return [Pair(int(a), int(b), float(s)) for (a, b), s in zip(candidates[keep], similarity[keep])]
+    return [Pair(a, b, s) for (a, b), s in zip(candidates[keep].tolist(), similarity[keep].tolist())]
 
 
 def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig) -> list[Cluster]:
