@@ -26,7 +26,7 @@ import numpy as np
 import xxhash
 
 from dedupe.errors import ConfigError, DedupeError
-from dedupe.normalise import normalise
+from dedupe.normalise import fold, normalise
 from dedupe.types import Span
 
 __all__ = ["Boilerplate", "LineTable", "line_table", "strip", "PRIOR_PATTERNS"]
@@ -40,6 +40,8 @@ _SAMPLE_DOCS = 20
 _ELSEWHERE = 2.0
 _LINE = re.compile(r"[^\r\n]+")
 _NOT_BREAK = re.compile(r"[^\r\n]")
+# A space in line keys: lines were once joined by it to be normalised together,
+# and the line hashes an index stores must not change.
 _SEP = "\ue000"
 _WEIGHT_CAP = np.iinfo(np.uint16).max
 # Judging runs in rounds, each ignoring the boilerplate found so far. The first
@@ -132,14 +134,20 @@ def line_key(line: str) -> str:
 def _lines(text: str) -> list[tuple[int, int, str]]:
     """Return ``(start, end, key)`` for every non-blank line; ``end`` excludes the line break.
 
-    All lines are normalised in one call, joined by a private-use separator:
-    one call per line costs several times more on million-page corpora.
+    The keys are :func:`line_key`'s, but all lines are folded in one call,
+    joined by line breaks: one call per line costs several times more on
+    million-page corpora, and a line holds no line break, nor does folding make
+    one. (An ASCII page also keeps folding's fast path, which a non-ASCII
+    separator would cost it.) White space is then collapsed line by line:
+    ``split()`` splits on what ``\\s`` matches.
     """
     matches = list(_LINE.finditer(text))
-    keys = normalise(_SEP.join(m.group().replace(_SEP, " ") for m in matches)).split(_SEP)
-    if len(keys) != len(matches):  # the normaliser dropped the separator: go line by line
+    folded = fold("\n".join(m.group().replace(_SEP, " ") for m in matches)).split("\n")
+    if len(folded) != len(matches):  # folding made a line break after all: go line by line
         keys = [line_key(m.group()) for m in matches]
-    return [(m.start(), m.end(), key.strip()) for m, key in zip(matches, keys) if key.strip()]
+    else:
+        keys = [" ".join(line.split()) for line in folded]
+    return [(m.start(), m.end(), key) for m, key in zip(matches, keys) if key]
 
 
 def _line_dict(text: str) -> dict[int, int]:

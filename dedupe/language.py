@@ -22,6 +22,8 @@ from langdetect import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 from wordfreq import get_frequency_list, top_n_list
 
+from dedupe import fastdetect
+
 # The vote reads a few thousand characters; langdetect, whose cost grows with
 # the text, is as sure on one thousand.
 _SAMPLE_CHARS = 3000
@@ -117,14 +119,10 @@ def langdetect_language(text: str, *, seed: int = 0) -> str | None:
     sample = text[:_LANGDETECT_CHARS]
     if not any(ch.isalpha() for ch in sample):
         return None
-    detector = langdetect_factory().create()
-    detector.seed = seed
     # 3 random trials instead of 7: 1.7x faster, and the same answer for 99%
     # of the documents the fast paths leave to langdetect (Reuters, WMT).
-    detector.n_trial = 3
-    detector.append(sample)
     try:
-        return detector.detect().split("-")[0]
+        return fastdetect.detect(langdetect_factory(), sample, seed=seed, n_trial=3).split("-")[0]
     except LangDetectException:
         return None
 

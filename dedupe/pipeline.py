@@ -108,7 +108,7 @@ def _fill_spans(documents: list[Document], model: Boilerplate, table: LineTable)
         doc.boilerplate = spans
 
 
-def _map(func: Callable, chunks: list, n_docs: int, *, workers: int, mapper: Mapper | None) -> Iterable:
+def _map(func: Callable, chunks: Iterable, n_docs: int, *, workers: int, mapper: Mapper | None) -> Iterable:
     """``func`` over ``chunks`` through ``mapper``, or in ``workers`` local
     processes (one for a corpus too small to repay starting them)."""
     if mapper is not None:
@@ -143,12 +143,13 @@ def analyse(
     known (:func:`find_boilerplate`) -- in ``workers`` local processes, or
     through ``mapper(func, chunks)`` (another engine, e.g. Dask); fills
     ``doc.language``; returns their features."""
-    chunks = [[strip(d.text, d.boilerplate) for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
+    # Stripped lazily: the workers start on the first chunks while the rest are made.
+    chunks = ([strip(d.text, d.boilerplate) for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK))
     if mapper is None and workers > 1 and len(documents) >= _PARALLEL_MIN_DOCS:
         warm_up()
     results = _map(partial(analyse_chunk, config=config), chunks, len(documents), workers=workers, mapper=mapper)
     features: list[Features] = []
-    for languages, packed in track(results, description="analysing", total=len(chunks)):
+    for languages, packed in track(results, description="analysing", total=-(-len(documents) // CHUNK)):
         for i, language in enumerate(languages, start=len(features)):
             documents[i].language = language
         features += unpack_features(packed)
@@ -178,7 +179,11 @@ def _too_common(flat: np.ndarray, n_docs: int, config: ScanConfig) -> np.ndarray
     """Mask over ``flat``: the shingles found in more than ``max_df`` of the corpus."""
     values, counts = np.unique(flat, return_counts=True)
     common = values[counts > max(config.sign.max_df * n_docs, config.sign.min_df_cut)]
-    return np.isin(flat, common) if len(common) else np.zeros(len(flat), dtype=bool)
+    if not len(common):
+        return np.zeros(len(flat), dtype=bool)
+    # A binary search in the few common values (sorted by np.unique): np.isin sorts all of ``flat``.
+    at = np.minimum(np.searchsorted(common, flat), len(common) - 1)
+    return common[at] == flat
 
 
 def _kept_lengths(keep: np.ndarray, lengths: np.ndarray) -> np.ndarray:
