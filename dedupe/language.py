@@ -14,6 +14,7 @@ results are reproducible without touching langdetect's global state.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -39,6 +40,8 @@ _SCRIPTS = (("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")), ("ko", regex.c
 _FUNCTION_WORDS = 40
 _MIN_WORDS = 12
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
+# _WORD on lower-cased ASCII text, where the standard library's engine is twice as fast.
+_ASCII_WORD = re.compile(r"[a-z][a-z']*")
 
 _factory: DetectorFactory | None = None
 
@@ -79,7 +82,8 @@ def vote_language(text: str) -> str | None:
     >>> vote_language("Kim Jong Un") is None
     True
     """
-    words = _WORD.findall(text[:_SAMPLE_CHARS].lower())
+    sample = text[:_SAMPLE_CHARS].lower()
+    words = (_ASCII_WORD if sample.isascii() else _WORD).findall(sample)
     if len(words) < _MIN_WORDS:
         return None
     owners = _function_words()

@@ -21,6 +21,7 @@ the CLI passes a rich progress bar).
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from typing import TypeVar
@@ -217,8 +218,13 @@ def find_pairs(
 ) -> tuple[list[Pair], sp.csr_matrix]:
     """Stages 6-7: band, verify (the pair similarities in ``workers`` processes).
     Returns the verified pairs and the term matrix."""
-    candidates = candidate_pairs(signatures, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
-    matrix = term_matrix(features, config)
+    # Banding in a thread while this one builds the term matrix: both are mostly
+    # numpy sorts and sparse-matrix work, which run without the interpreter lock.
+    with ThreadPoolExecutor(1) as pool:
+        banding = pool.submit(candidate_pairs, signatures, bands=config.lsh.bands, rows=config.lsh.rows,
+                              window=config.lsh.window)
+        matrix = term_matrix(features, config)
+        candidates = banding.result()
     similarity = similarities(matrix, candidates, workers=workers)
     return accept_candidates(documents, candidates, similarity, config), matrix
 
