@@ -41,7 +41,7 @@ from dedupe.config import ClusterConfig, ScanConfig, VerifyConfig  # noqa: E402
 from dedupe.crosslingual import link_languages  # noqa: E402
 from dedupe.lsh import candidate_pairs  # noqa: E402
 from dedupe.engines.local import default_workers  # noqa: E402
-from dedupe.pipeline import analyse, fit_boilerplate, sign  # noqa: E402
+from dedupe.pipeline import analyse, find_boilerplate, sign  # noqa: E402
 from dedupe.types import Document  # noqa: E402
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity  # noqa: E402
 
@@ -128,8 +128,8 @@ def main() -> None:
         sys.exit("skipped: ../shared/corpora is absent (set DEDUPE_CORPORA)")
     config = ScanConfig(score=False)
     docs, labels, kinds = build(args.seed, args.stories)
-    model = fit_boilerplate((d.text for d in docs), config)
-    features = analyse(docs, model, config, workers=default_workers())
+    find_boilerplate(docs, config, workers=default_workers())
+    features = analyse(docs, config, workers=default_workers())
     sigs = sign(features, config)
     cand = candidate_pairs(sigs, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
     matrix = TermWeights().fit(features).transform(features)

@@ -121,7 +121,7 @@ def components(n: int, edges: list[tuple[int, int]] | np.ndarray) -> np.ndarray:
 
 # Stage functions of dedupe.pipeline that scan_documents calls through the module's
 # globals; wrapping them there times each stage of the real entry point.
-DEDUPE_STAGES = ("fit_boilerplate", "analyse", "sign", "find_pairs", "build_clusters", "fit_scorer", "score_artifacts")
+DEDUPE_STAGES = ("find_boilerplate", "analyse", "sign", "find_pairs", "build_clusters", "fit_scorer", "score_artifacts")
 
 
 def run_dedupe(inputs: Inputs, *, workers: int) -> Outcome:

@@ -26,10 +26,10 @@ import numpy as np
 import xxhash
 
 from dedupe.errors import ConfigError, DedupeError
-from dedupe.normalise import normalise
+from dedupe.normalise import fold, normalise
 from dedupe.types import Span
 
-__all__ = ["Boilerplate", "line_table", "strip", "PRIOR_PATTERNS"]
+__all__ = ["Boilerplate", "LineTable", "line_table", "strip", "PRIOR_PATTERNS"]
 
 # Documents sampled per frequent line to judge whether they are copies of one
 # story: enough for a stable mean, small enough to keep fit linear in corpus size.
@@ -40,6 +40,8 @@ _SAMPLE_DOCS = 20
 _ELSEWHERE = 2.0
 _LINE = re.compile(r"[^\r\n]+")
 _NOT_BREAK = re.compile(r"[^\r\n]")
+# A space in line keys: lines were once joined by it to be normalised together,
+# and the line hashes an index stores must not change.
 _SEP = "\ue000"
 _WEIGHT_CAP = np.iinfo(np.uint16).max
 # Judging runs in rounds, each ignoring the boilerplate found so far. The first
@@ -132,14 +134,20 @@ def line_key(line: str) -> str:
 def _lines(text: str) -> list[tuple[int, int, str]]:
     """Return ``(start, end, key)`` for every non-blank line; ``end`` excludes the line break.
 
-    All lines are normalised in one call, joined by a private-use separator:
-    one call per line costs several times more on million-page corpora.
+    The keys are :func:`line_key`'s, but all lines are folded in one call,
+    joined by line breaks: one call per line costs several times more on
+    million-page corpora, and a line holds no line break, nor does folding make
+    one. (An ASCII page also keeps folding's fast path, which a non-ASCII
+    separator would cost it.) White space is then collapsed line by line:
+    ``split()`` splits on what ``\\s`` matches.
     """
     matches = list(_LINE.finditer(text))
-    keys = normalise(_SEP.join(m.group().replace(_SEP, " ") for m in matches)).split(_SEP)
-    if len(keys) != len(matches):  # the normaliser dropped the separator: go line by line
+    folded = fold("\n".join(m.group().replace(_SEP, " ") for m in matches)).split("\n")
+    if len(folded) != len(matches):  # folding made a line break after all: go line by line
         keys = [line_key(m.group()) for m in matches]
-    return [(m.start(), m.end(), key.strip()) for m, key in zip(matches, keys) if key.strip()]
+    else:
+        keys = [" ".join(line.split()) for line in folded]
+    return [(m.start(), m.end(), key) for m, key in zip(matches, keys) if key]
 
 
 def _line_dict(text: str) -> dict[int, int]:
@@ -158,6 +166,33 @@ def line_table(text: str) -> tuple[np.ndarray, np.ndarray]:
     lines = _line_dict(text)
     return (np.fromiter(lines.keys(), dtype=np.uint64, count=len(lines)),
             np.fromiter(lines.values(), dtype=np.uint16, count=len(lines)))
+
+
+class LineTable(NamedTuple):
+    """Every non-blank line of a batch of texts, end to end: text ``i`` owns rows
+    ``ptr[i]:ptr[i + 1]``. What :meth:`Boilerplate.fit_lines` counts and
+    :meth:`Boilerplate.spans_of` marks, so a scan normalises each line once (in
+    worker processes) instead of once to fit and again to mark. Plain arrays:
+    a batch's table costs little to send between processes.
+    """
+
+    ptr: np.ndarray  # int64, one more than the texts
+    start: np.ndarray  # int64 offsets into the text; ``end`` excludes the line break
+    end: np.ndarray
+    hash: np.ndarray  # uint64, of the line's key (see line_key)
+    length: np.ndarray  # int64, characters of the key
+    first: np.ndarray  # bool: the first line of its text with this key
+    prior: np.ndarray  # bool: short enough and matching PRIOR_PATTERNS (with use_prior)
+
+    @staticmethod
+    def concat(tables: Sequence["LineTable"]) -> "LineTable":
+        """One table of the texts of ``tables``, in order."""
+        sizes = [len(t.hash) for t in tables]
+        offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64) if tables else []
+        ptr = np.concatenate([[0]] + [t.ptr[1:] + o for t, o in zip(tables, offsets)]).astype(np.int64)
+        columns = [np.concatenate([getattr(t, name) for t in tables]) if tables else np.empty(0, dtype)
+                   for name, dtype in zip(LineTable._fields[1:], (np.int64, np.int64, np.uint64, np.int64, bool, bool))]
+        return LineTable(ptr, *columns)
 
 
 def _hash(key: str) -> int:
@@ -334,6 +369,54 @@ class Boilerplate:
             np.frombuffer(ptr, dtype=np.int64),
         )
 
+    def read_lines(self, texts: Iterable[str]) -> LineTable:
+        """The :class:`LineTable` of ``texts``: no fitting needed, so worker
+        processes can read a corpus's lines while the model is not fitted yet.
+
+        >>> bp = Boilerplate()
+        >>> table = bp.read_lines(["Menu\\nRain fell.\\nMenu", "0 Comments"])
+        >>> table.ptr.tolist(), table.first.tolist(), table.prior.tolist()
+        ([0, 3, 4], [True, True, False, True], [False, False, False, True])
+        """
+        if isinstance(texts, (str, bytes)):
+            raise ConfigError("texts must be an iterable of strings, not a single string; wrap it: read_lines([text])")
+        ptr, start, end, hashes, length = array("q", [0]), array("q"), array("q"), array("Q"), array("q")
+        first: list[bool] = []
+        prior: list[bool] = []
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise ConfigError(f"texts[{i}] is {type(text).__name__}, expected str (decode documents first)")
+            seen: set[int] = set()
+            for line_start, line_end, key in _lines(text):
+                h = _hash(key)
+                start.append(line_start)
+                end.append(line_end)
+                hashes.append(h)
+                length.append(len(key))
+                first.append(h not in seen)
+                seen.add(h)
+                prior.append(self.use_prior and len(key) <= self.max_line_chars and _PRIOR.fullmatch(key) is not None)
+            ptr.append(len(hashes))
+        ptr, start, end, length = (np.frombuffer(a, dtype=np.int64) for a in (ptr, start, end, length))
+        return LineTable(ptr, start, end, np.frombuffer(hashes, dtype=np.uint64), length,
+                         np.array(first, dtype=bool), np.array(prior, dtype=bool))
+
+    def fit_lines(self, table: LineTable) -> "Boilerplate":
+        """:meth:`fit` from the :class:`LineTable` of the texts; the same model.
+
+        >>> pages = ["Menu\\nRain closed the road.", "Menu\\nThe mayor spoke.", "Menu\\nBees swarmed."]
+        >>> bp = Boilerplate()
+        >>> bp.fit_lines(bp.read_lines(pages)).spans(pages[1])
+        [Span(start=0, end=4, text='Menu')]
+        """
+        first = table.first
+        kept_before = np.concatenate(([0], np.cumsum(first)))
+        return self._fit_flat(
+            table.hash[first],
+            np.minimum(table.length[first], _WEIGHT_CAP).astype(np.uint16),
+            kept_before[table.ptr].astype(np.int64),
+        )
+
     def fit_tables(self, tables: Sequence[tuple[np.ndarray, np.ndarray]]) -> "Boilerplate":
         """:meth:`fit` from each document's :func:`line_table` instead of its text.
 
@@ -447,13 +530,20 @@ class Boilerplate:
         >>> Boilerplate().fit([]).spans("Body text here.\\n0 Comments")
         [Span(start=16, end=26, text='0 Comments')]
         """
+        return self.spans_of([text], self.read_lines([text]))[0]
+
+    def spans_of(self, texts: Sequence[str], table: LineTable) -> list[list[Span]]:
+        """:meth:`spans` of every text of ``table`` (from :meth:`read_lines` of ``texts``).
+
+        A line is boilerplate when its key is at most ``max_line_chars`` long and
+        the fitted model holds it, or it matches the prior.
+        """
         self._check_fitted()
-        found = []
-        for start, end, key in _lines(text):
-            if len(key) > self.max_line_chars:
-                continue
-            if _hash(key) in self._boilerplate or (self.use_prior and _PRIOR.fullmatch(key)):
-                found.append(Span(start, end, text[start:end]))
+        marked = np.flatnonzero((table.length <= self.max_line_chars) & (table.prior | self.marks(table.hash)))
+        owners = np.searchsorted(table.ptr, marked, side="right") - 1
+        found: list[list[Span]] = [[] for _ in texts]
+        for i, start, end in zip(owners.tolist(), table.start[marked].tolist(), table.end[marked].tolist()):
+            found[i].append(Span(start, end, texts[i][start:end]))
         return found
 
 

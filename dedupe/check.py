@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from dedupe.config import ScanConfig
 from dedupe.errors import BadInputError
-from dedupe.pipeline import Track, fit_scorer, mark_boilerplate, no_progress, read, score_artifacts
+from dedupe.pipeline import Track, find_boilerplate, fit_scorer, no_progress, read, score_artifacts
 from dedupe.types import BadFile, Cluster, Document
 
 
@@ -30,7 +30,7 @@ def check_documents(
     """Fill ``flags`` and ``artifact_score`` of ``documents`` (and return them)."""
     config = config or ScanConfig()
     every = documents + ([reference] if reference is not None else [])
-    mark_boilerplate(every, config)
+    find_boilerplate(every, config)
     scorer = fit_scorer((d.text for d in every), config)
     clusters = []
     if reference is not None:

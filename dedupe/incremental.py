@@ -44,6 +44,7 @@ from dedupe.pipeline import (
     cut_masks,
     find_pairs,
     fit_scorer,
+    mark_spans,
     no_progress,
     read,
     score_artifacts,
@@ -277,7 +278,9 @@ def _update(
     # A stored document whose lines the refitted model marks as before has, by
     # construction, the spans, language and features a full scan would compute.
     changed = [i for i, s in enumerate(stored) if not np.array_equal(marked[i], s.cached.marked)]
-    fresh = analyse([old_docs[i] for i in changed] + new_docs, model, config, workers=workers, track=track)
+    again = [old_docs[i] for i in changed] + new_docs
+    mark_spans(again, model, workers=workers)
+    fresh = analyse(again, config, workers=workers, track=track)
     features = [s.cached.features for s in stored] + fresh[len(changed) :]
     for i, f in zip(changed, fresh):
         features[i] = f
@@ -304,7 +307,7 @@ def _update(
                           [cached[i] for i in rewrite], batch=batch)
     keys = [s.key for s in stored] + store.add(new_docs, cached[n_old:], batch=batch)
 
-    pairs, matrix = find_pairs(documents, features, signatures, config)
+    pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers)
     del signatures
     clusters = build_clusters(documents, pairs, matrix, config)
     store.set_clusters({keys[m]: (c.id, m == c.canonical, c.similarity[m]) for c in clusters for m in c.members})

@@ -14,6 +14,7 @@ results are reproducible without touching langdetect's global state.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -21,6 +22,8 @@ import regex
 from langdetect import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 from wordfreq import get_frequency_list, top_n_list
+
+from dedupe import fastdetect
 
 # The vote reads a few thousand characters; langdetect, whose cost grows with
 # the text, is as sure on one thousand.
@@ -37,6 +40,8 @@ _SCRIPTS = (("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")), ("ko", regex.c
 _FUNCTION_WORDS = 40
 _MIN_WORDS = 12
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
+# _WORD on lower-cased ASCII text, where the standard library's engine is twice as fast.
+_ASCII_WORD = re.compile(r"[a-z][a-z']*")
 
 _factory: DetectorFactory | None = None
 
@@ -77,7 +82,8 @@ def vote_language(text: str) -> str | None:
     >>> vote_language("Kim Jong Un") is None
     True
     """
-    words = _WORD.findall(text[:_SAMPLE_CHARS].lower())
+    sample = text[:_SAMPLE_CHARS].lower()
+    words = (_ASCII_WORD if sample.isascii() else _WORD).findall(sample)
     if len(words) < _MIN_WORDS:
         return None
     owners = _function_words()
@@ -117,14 +123,10 @@ def langdetect_language(text: str, *, seed: int = 0) -> str | None:
     sample = text[:_LANGDETECT_CHARS]
     if not any(ch.isalpha() for ch in sample):
         return None
-    detector = langdetect_factory().create()
-    detector.seed = seed
     # 3 random trials instead of 7: 1.7x faster, and the same answer for 99%
     # of the documents the fast paths leave to langdetect (Reuters, WMT).
-    detector.n_trial = 3
-    detector.append(sample)
     try:
-        return detector.detect().split("-")[0]
+        return fastdetect.detect(langdetect_factory(), sample, seed=seed, n_trial=3).split("-")[0]
     except LangDetectException:
         return None
 

@@ -21,15 +21,15 @@ the CLI passes a rich progress bar).
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 
-from dedupe.boilerplate import Boilerplate, strip
+from dedupe.boilerplate import Boilerplate, LineTable, strip
 from dedupe.canonical import choose_canonical
 from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
@@ -38,7 +38,7 @@ from dedupe.engines.local import check_workers, map_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_pairs
-from dedupe.shingles import Features, featurize_many
+from dedupe.shingles import Features, featurize_many, pack_features, unpack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity
@@ -52,6 +52,9 @@ Mapper = Callable[[Callable, list], Iterable]
 CHUNK = 256
 # Below this many documents, starting worker processes costs more than it saves.
 _PARALLEL_MIN_DOCS = 2000
+# Candidate pairs per similarity task: a sparse row product per pair, so a task
+# of this size takes about a second and its pairs are a few MB to send.
+PAIR_CHUNK = 200_000
 
 
 def no_progress(items: Iterable[T], *, description: str = "", total: int | None = None) -> Iterable[T]:
@@ -70,26 +73,49 @@ def read(paths: Sequence[str | os.PathLike], config: ScanConfig, track: Track = 
     return documents, errors
 
 
-def fit_boilerplate(texts: Iterable[str], config: ScanConfig) -> Boilerplate:
-    """Stage 2a: learn the corpus's repeated site lines."""
+def find_boilerplate(
+    documents: list[Document],
+    config: ScanConfig,
+    *,
+    workers: int = 1,
+    mapper: Mapper | None = None,
+) -> Boilerplate:
+    """Stage 2: learn the corpus's repeated site lines and fill each ``doc.boilerplate``.
+
+    Each text's lines are normalised and hashed once, in ``workers`` processes
+    (or through ``mapper``), into a :class:`~dedupe.boilerplate.LineTable`; the
+    model is fitted here on the whole table (it counts lines over the corpus)
+    and marks the same table, so no line is normalised twice.
+    """
     cfg = config.boilerplate
-    return Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior).fit(texts)
+    model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior)
+    table = _line_table(documents, model, workers=workers, mapper=mapper)
+    model.fit_lines(table)
+    _fill_spans(documents, model, table)
+    return model
 
 
-def mark_boilerplate(documents: list[Document], config: ScanConfig) -> None:
-    """Stage 2 alone (for scoring without grouping): fill ``doc.boilerplate``."""
-    model = fit_boilerplate((d.text for d in documents), config)
-    for doc in documents:
-        doc.boilerplate = model.spans(doc.text)
+def mark_spans(documents: list[Document], model: Boilerplate, *, workers: int = 1, mapper: Mapper | None = None) -> None:
+    """Fill ``doc.boilerplate`` with the spans of a model fitted elsewhere (an index's)."""
+    _fill_spans(documents, model, _line_table(documents, model, workers=workers, mapper=mapper))
 
 
-@dataclass(slots=True)
-class Analysis:
-    """What the per-document stages found in one document."""
+def _line_table(documents: list[Document], model: Boilerplate, *, workers: int, mapper: Mapper | None) -> LineTable:
+    chunks = [[d.text for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
+    return LineTable.concat(list(_map(model.read_lines, chunks, len(documents), workers=workers, mapper=mapper)))
 
-    boilerplate: list[Span]
-    language: str | None
-    features: Features
+
+def _fill_spans(documents: list[Document], model: Boilerplate, table: LineTable) -> None:
+    for doc, spans in zip(documents, model.spans_of([d.text for d in documents], table)):
+        doc.boilerplate = spans
+
+
+def _map(func: Callable, chunks: Iterable, n_docs: int, *, workers: int, mapper: Mapper | None) -> Iterable:
+    """``func`` over ``chunks`` through ``mapper``, or in ``workers`` local
+    processes (one for a corpus too small to repay starting them)."""
+    if mapper is not None:
+        return mapper(func, chunks)
+    return map_chunks(func, chunks, workers=1 if n_docs < _PARALLEL_MIN_DOCS else workers)
 
 
 @lru_cache(maxsize=4)
@@ -97,46 +123,38 @@ def _signer(num_perm: int, seed: int) -> Signer:
     return Signer(num_perm=num_perm, seed=seed)
 
 
-def analyse_chunk(texts: Sequence[str], *, model: Boilerplate, config: ScanConfig) -> list[Analysis]:
-    """Stages 2-4 on a chunk of texts: boilerplate spans, language, terms and
-    shingles (featurised as one batch). A pure function, so any engine can run it."""
-    spans = [model.spans(text) for text in texts]
-    clean = [strip(text, found) for text, found in zip(texts, spans)]
-    languages = [detect_language(text, seed=config.language_seed) for text in clean]
+def analyse_chunk(texts: Sequence[str], *, config: ScanConfig) -> tuple[list[str | None], tuple[np.ndarray, ...]]:
+    """Stages 3-4 on a chunk of texts with their boilerplate blanked (:func:`strip`):
+    languages, and terms and shingles featurised as one batch, packed
+    (:func:`dedupe.shingles.pack_features`). A pure function, so any engine can run it."""
+    languages = [detect_language(text, seed=config.language_seed) for text in texts]
     cfg = config.shingle
-    features = featurize_many(clean, languages, kind=cfg.kind, ngram=cfg.ngram, stem=cfg.stem, max_zipf=cfg.max_zipf)
-    return [Analysis(*analysis) for analysis in zip(spans, languages, features)]
+    features = featurize_many(texts, languages, kind=cfg.kind, ngram=cfg.ngram, stem=cfg.stem, max_zipf=cfg.max_zipf)
+    return languages, pack_features(features)
 
 
 def analyse(
     documents: list[Document],
-    model: Boilerplate,
     config: ScanConfig,
     *,
     workers: int = 1,
     mapper: Mapper | None = None,
     track: Track = no_progress,
 ) -> list[Features]:
-    """Run :func:`analyse_chunk` over all documents -- in ``workers`` local
-    processes, or through ``mapper(func, chunks)`` (another engine, e.g. Dask);
-    fills ``doc.boilerplate`` and ``doc.language``; returns their features."""
-    chunks = [[d.text for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
-    func = partial(analyse_chunk, model=model, config=config)
-    if mapper is not None:
-        results = mapper(func, chunks)
-    else:
-        if len(documents) < _PARALLEL_MIN_DOCS:
-            workers = 1
-        else:
-            warm_up()
-        results = map_chunks(func, chunks, workers=workers)
+    """Run :func:`analyse_chunk` over all documents, whose ``boilerplate`` is
+    known (:func:`find_boilerplate`) -- in ``workers`` local processes, or
+    through ``mapper(func, chunks)`` (another engine, e.g. Dask); fills
+    ``doc.language``; returns their features."""
+    # Stripped lazily: the workers start on the first chunks while the rest are made.
+    chunks = ([strip(d.text, d.boilerplate) for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK))
+    if mapper is None and workers > 1 and len(documents) >= _PARALLEL_MIN_DOCS:
+        warm_up()
+    results = _map(partial(analyse_chunk, config=config), chunks, len(documents), workers=workers, mapper=mapper)
     features: list[Features] = []
-    for analyses in track(results, description="analysing", total=len(chunks)):
-        for analysis in analyses:
-            doc = documents[len(features)]
-            doc.boilerplate = analysis.boilerplate
-            doc.language = analysis.language
-            features.append(analysis.features)
+    for languages, packed in track(results, description="analysing", total=-(-len(documents) // CHUNK)):
+        for i, language in enumerate(languages, start=len(features)):
+            documents[i].language = language
+        features += unpack_features(packed)
     return features
 
 
@@ -163,7 +181,11 @@ def _too_common(flat: np.ndarray, n_docs: int, config: ScanConfig) -> np.ndarray
     """Mask over ``flat``: the shingles found in more than ``max_df`` of the corpus."""
     values, counts = np.unique(flat, return_counts=True)
     common = values[counts > max(config.sign.max_df * n_docs, config.sign.min_df_cut)]
-    return np.isin(flat, common) if len(common) else np.zeros(len(flat), dtype=bool)
+    if not len(common):
+        return np.zeros(len(flat), dtype=bool)
+    # A binary search in the few common values (sorted by np.unique): np.isin sorts all of ``flat``.
+    at = np.minimum(np.searchsorted(common, flat), len(common) - 1)
+    return common[at] == flat
 
 
 def _kept_lengths(keep: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -188,12 +210,40 @@ def sign_kept(features: Sequence[Features], cuts: Sequence[np.ndarray], config: 
 
 
 def find_pairs(
-    documents: Sequence[Document], features: Sequence[Features], signatures: np.ndarray, config: ScanConfig
+    documents: Sequence[Document],
+    features: Sequence[Features],
+    signatures: np.ndarray,
+    config: ScanConfig,
+    *,
+    workers: int = 1,
 ) -> tuple[list[Pair], sp.csr_matrix]:
-    """Stages 6-7: band, verify. Returns the verified pairs and the term matrix."""
-    candidates = candidate_pairs(signatures, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
-    matrix = term_matrix(features, config)
-    return accept_candidates(documents, candidates, pair_similarity(matrix, candidates), config), matrix
+    """Stages 6-7: band, verify (the pair similarities in ``workers`` processes).
+    Returns the verified pairs and the term matrix."""
+    # Banding in a thread while this one builds the term matrix: both are mostly
+    # numpy sorts and sparse-matrix work, which run without the interpreter lock.
+    with ThreadPoolExecutor(1) as pool:
+        banding = pool.submit(candidate_pairs, signatures, bands=config.lsh.bands, rows=config.lsh.rows,
+                              window=config.lsh.window)
+        matrix = term_matrix(features, config)
+        candidates = banding.result()
+    similarity = similarities(matrix, candidates, workers=workers)
+    return accept_candidates(documents, candidates, similarity, config), matrix
+
+
+def similarities(matrix: sp.csr_matrix, candidates: np.ndarray, *, workers: int = 1) -> np.ndarray:
+    """Stage 7a': :func:`dedupe.verify.pair_similarity` of every candidate, in
+    chunks of PAIR_CHUNK pairs over ``workers`` processes, which inherit the term
+    matrix when they fork (a sparse product per pair: at 100k documents, 11M
+    candidates, this is the longest step after analysis). Each pair's value is
+    computed alone, so the result does not depend on ``workers``."""
+    if check_workers(workers) == 1 or len(candidates) < 2 * PAIR_CHUNK:
+        return pair_similarity(matrix, candidates)
+    chunks = [candidates[i : i + PAIR_CHUNK] for i in range(0, len(candidates), PAIR_CHUNK)]
+    return np.concatenate(list(map_chunks(_chunk_similarity, chunks, workers=workers, shared=matrix)))
+
+
+def _chunk_similarity(pairs: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
+    return pair_similarity(matrix, pairs)
 
 
 def term_matrix(features: Sequence[Features], config: ScanConfig) -> sp.csr_matrix:
@@ -206,7 +256,10 @@ def accept_candidates(
 ) -> list[Pair]:
     """Stage 7b: the candidate pairs whose similarity makes them copies (pairs in
     two languages need less: translations share names and numbers, not words)."""
-    languages = np.array([d.language or "" for d in documents], dtype=object)
+    # Languages as small integers: comparing millions of pairs of str objects is slow.
+    codes: dict[str, int] = {}
+    languages = np.fromiter((codes.setdefault(d.language or "", len(codes)) for d in documents),
+                            dtype=np.int32, count=len(documents))
     cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
     cfg = config.verify
     keep = accept_pairs(
@@ -218,7 +271,7 @@ def accept_candidates(
         margin=cfg.margin,
         neighbours=cfg.neighbours,
     )
-    return [Pair(int(a), int(b), float(s)) for (a, b), s in zip(candidates[keep], similarity[keep])]
+    return [Pair(a, b, s) for (a, b), s in zip(candidates[keep].tolist(), similarity[keep].tolist())]
 
 
 def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig) -> list[Cluster]:
@@ -419,10 +472,10 @@ def scan_documents(
     config = config or ScanConfig()
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
-    model = fit_boilerplate((d.text for d in documents), config)
-    features = analyse(documents, model, config, workers=workers, mapper=mapper, track=track)
+    find_boilerplate(documents, config, workers=workers, mapper=mapper)
+    features = analyse(documents, config, workers=workers, mapper=mapper, track=track)
     signatures = sign(features, config)
-    pairs, matrix = find_pairs(documents, features, signatures, config)
+    pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers)
     del features, signatures
     if config.score:
         # The canonical copy is the one that scores cleanest alone; then every

@@ -284,6 +284,30 @@ def featurize_many(
     ]
 
 
+def pack_features(features: Sequence[Features]) -> tuple[np.ndarray, ...]:
+    """Many documents' features as four flat arrays: what a worker process sends
+    back for a chunk of documents. Pickling one object (and three arrays) per
+    document costs tens of microseconds each; four arrays cost almost nothing.
+
+    >>> features = featurize_many(["Kim met Putin.", ""], ["en", "en"])
+    >>> [f.terms.tolist() for f in unpack_features(pack_features(features))] == [f.terms.tolist() for f in features]
+    True
+    """
+    lengths = np.array([(len(f.shingles), len(f.terms)) for f in features], dtype=np.int64).reshape(-1, 2)
+    if not len(features):
+        return lengths, np.empty(0, np.uint64), np.empty(0, np.uint32), np.empty(0, np.float32)
+    return (lengths, np.concatenate([f.shingles for f in features]), np.concatenate([f.terms for f in features]),
+            np.concatenate([f.zipfs for f in features]))
+
+
+def unpack_features(packed: tuple[np.ndarray, ...]) -> list[Features]:
+    """The features :func:`pack_features` packed (views into its arrays)."""
+    lengths, shingle_values, terms, zipfs = packed
+    s_ends, t_ends = np.cumsum(lengths[:, 0]).tolist(), np.cumsum(lengths[:, 1]).tolist()
+    return [Features(shingles=shingle_values[s0:s1], terms=terms[t0:t1], zipfs=zipfs[t0:t1])
+            for s0, s1, t0, t1 in zip([0, *s_ends], s_ends, [0, *t_ends], t_ends)]
+
+
 def _featurize_ngrams(text: str, vocabulary: _Vocabulary, *, kind: str, ngram: int, max_zipf: float) -> Features:
     """:func:`featurize` with ``ngram > 1``: shingles need the terms in reading order."""
     ids = vocabulary.ids(text)

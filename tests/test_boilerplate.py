@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.boilerplate import Boilerplate, line_table, strip
+from dedupe.boilerplate import Boilerplate, LineTable, line_table, strip
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.types import Span
 
@@ -352,3 +352,19 @@ def test_fit_from_line_tables_is_fit_from_texts(bbc_corpus, use_prior):
         if not use_prior:
             stripped = set(line_table("\n".join(s.text for s in spans))[0].tolist())
             assert set(hashes[from_tables.marks(hashes)].tolist()) == stripped
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("use_prior", [False, True])
+def test_fit_from_line_table_is_fit_from_texts(bbc_corpus, use_prior):
+    """A scan reads each text's lines once (in batches, in worker processes),
+    fits on that table and marks it: the same model and spans as ``fit`` and
+    ``spans`` on the texts, whatever the batches."""
+    texts = [text for text, _, _, _ in bbc_corpus]
+    from_texts = Boilerplate(use_prior=use_prior).fit(texts)
+    reader = Boilerplate(use_prior=use_prior)
+    table = LineTable.concat([reader.read_lines(texts[i : i + 7]) for i in range(0, len(texts), 7)])
+    from_table = reader.fit_lines(table)
+    assert from_table.stats_ == from_texts.stats_ and from_texts.stats_["boilerplate_lines"] > 10
+    assert from_table.spans_of(texts, table) == [from_texts.spans(text) for text in texts]
+    assert any(from_table.spans_of(texts, table))

@@ -71,3 +71,45 @@ def test_fast_paths_are_right_on_real_news(corpora):
             right += guess == record["lang"]
     assert decided >= 600
     assert right / decided >= 0.99
+
+
+def _langdetect(text: str, seed: int) -> str:
+    from dedupe.language import langdetect_factory
+
+    detector = langdetect_factory().create()
+    detector.seed, detector.n_trial = seed, 3
+    detector.append(text)
+    try:
+        return detector.detect()
+    except langdetect.lang_detect_exception.LangDetectException:
+        return "no features"
+
+
+def _fast(text: str, seed: int) -> str:
+    from dedupe import fastdetect
+    from dedupe.language import langdetect_factory
+
+    try:
+        return fastdetect.detect(langdetect_factory(), text, seed=seed, n_trial=3)
+    except langdetect.lang_detect_exception.LangDetectException:
+        return "no features"
+
+
+@pytest.mark.corpora
+def test_fast_detector_gives_langdetects_answers_on_real_news(corpora):
+    """Every WMT language and Reuters/BBC (tables, headlines, mixed scripts), and
+    strings built to hit the corner cases: URLs, e-mail addresses, capitals,
+    runs of spaces, Vietnamese marks, mostly non-Latin text."""
+    import itertools
+
+    from corpora import iter_corpus
+
+    texts = [r["text"][:1000] for r in itertools.islice(iter_corpus("wmt-news-mt-2021-2022"), 0, 33000, 60)]
+    texts += [r["text"][:1000] for r in itertools.islice(iter_corpus("reuters21578"), 0, 3000, 20)]
+    rng = random.Random(5)
+    pool = [*"aBcDeFgHIJK  \n\t.,;!?19-'\"", "é", "ș", "ế", "a\u0301", "ی", "あ", "ア", "中", "한", "Ж", "ж", "α",
+            "http://x.example/a ", "me@x.example ", "NATO ", "  "]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 200))) for _ in range(300)]
+    assert len({_langdetect(t, 0) for t in texts}) >= 10
+    for k, text in enumerate(texts):
+        assert _fast(text, k) == _langdetect(text, k), text

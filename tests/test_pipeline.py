@@ -144,6 +144,7 @@ def test_worker_processes_give_identical_results(corpora, monkeypatch):
 
     monkeypatch.setattr(dedupe.pipeline, "_PARALLEL_MIN_DOCS", 0)
     monkeypatch.setattr(dedupe.pipeline, "CHUNK", 16)
+    monkeypatch.setattr(dedupe.pipeline, "PAIR_CHUNK", 5)  # pair similarities in the workers too
     rng = random.Random(11)
     articles = same_actor_articles(corpora, 15, rng)
     docs = []

@@ -54,11 +54,12 @@ from dedupe.io.readers import list_files, read_files
 from dedupe.lsh import candidate_pairs, check_bands
 from dedupe.pipeline import (
     CHUNK,
+    PAIR_CHUNK,
     Track,
     accept_candidates,
     analyse,
     assemble_clusters,
-    fit_boilerplate,
+    find_boilerplate,
     fit_scorer,
     link_groups,
     no_progress,
@@ -204,9 +205,6 @@ def candidate_pairs_dask(
     return np.unique(np.concatenate(found), axis=0)
 
 
-# Candidate pairs per similarity task: a sparse row product per pair, so a task
-# of this size takes about a second and its pairs are a few MB to send.
-PAIR_CHUNK = 200_000
 # Verified pairs per partial connected-components task.
 EDGE_CHUNK = 100_000
 
@@ -388,8 +386,9 @@ def scan_documents_dask(
     _check_client(client)
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
-    model = fit_boilerplate((d.text for d in documents), config)
-    features = analyse(documents, model, config, mapper=partial(map_chunks_dask, client=client), track=track)
+    mapper = partial(map_chunks_dask, client=client)
+    find_boilerplate(documents, config, mapper=mapper)
+    features = analyse(documents, config, mapper=mapper, track=track)
     signatures = sign(features, config)
     lsh = config.lsh
     candidates = candidate_pairs_dask(signatures, bands=lsh.bands, rows=lsh.rows, window=lsh.window, client=client)

@@ -19,17 +19,19 @@ from typer.testing import CliRunner
 from dedupe.cli import app
 from dedupe.config import ClusterConfig, ScanConfig
 from dedupe.errors import ConfigError
+from dedupe.boilerplate import strip
 from dedupe.lsh import candidate_pairs
 from dedupe.pipeline import (
     analyse_chunk,
     build_clusters,
+    find_boilerplate,
     find_pairs,
-    fit_boilerplate,
     group_pairs,
     read,
     scan_documents,
     sign,
 )
+from dedupe.shingles import unpack_features
 from dedupe.sign import Signer
 from dedupe.types import Document, Pair
 from dedupe.verify import pair_similarity
@@ -86,20 +88,27 @@ def clusters_of(documents, features):
 
 def test_analyse_as_dask_tasks_gives_the_local_clusters(client, corpora):
     documents = generated_corpus(60, seed=3)
-    model = fit_boilerplate((d.text for d in documents), CONFIG)
-    func = partial(analyse_chunk, model=model, config=CONFIG)
-    chunks = [[d.text for d in documents[i : i + 16]] for i in range(0, len(documents), 16)]
+    find_boilerplate(documents, CONFIG)
+    remote_docs = [Document(d.id, d.text) for d in documents]
+    find_boilerplate(remote_docs, CONFIG, mapper=partial(map_chunks_dask, client=client))
+    assert [d.boilerplate for d in remote_docs] == [d.boilerplate for d in documents]
+    func = partial(analyse_chunk, config=CONFIG)
+    texts = [strip(d.text, d.boilerplate) for d in documents]
+    chunks = [texts[i : i + 16] for i in range(0, len(texts), 16)]
 
-    local = [a for chunk in chunks for a in func(chunk)]
-    remote = [a for analyses in map_chunks_dask(func, iter(chunks), client=client) for a in analyses]
+    def unpacked(results):
+        return [(language, f) for languages, packed in results for language, f in zip(languages, unpack_features(packed))]
+
+    local = unpacked(map(func, chunks))
+    remote = unpacked(map_chunks_dask(func, iter(chunks), client=client))
 
     assert len(remote) == len(local) == len(documents)
-    for mine, theirs in zip(local, remote):
-        assert theirs.boilerplate == mine.boilerplate and theirs.language == mine.language
+    for (language, mine), (their_language, theirs) in zip(local, remote):
+        assert their_language == language
         for field in ("shingles", "terms", "zipfs"):
-            assert np.array_equal(getattr(theirs.features, field), getattr(mine.features, field))
-    local_signatures, local_clusters = clusters_of(documents, [a.features for a in local])
-    remote_signatures, remote_clusters = clusters_of(documents, [a.features for a in remote])
+            assert np.array_equal(getattr(theirs, field), getattr(mine, field))
+    local_signatures, local_clusters = clusters_of(documents, [f for _, f in local])
+    remote_signatures, remote_clusters = clusters_of(documents, [f for _, f in remote])
     assert np.array_equal(remote_signatures, local_signatures)
     assert remote_clusters == local_clusters
     # The corpus has copies, so the comparison covers real clusters.
