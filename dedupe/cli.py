@@ -91,6 +91,9 @@ def scan(
     low_threshold: float = typer.Option(0.15, help="Lowest similarity of a pair that stands out by --margin."),
     margin: float = typer.Option(2.0, help="How far a weak pair must stand out over its neighbours."),
     neighbours: int = typer.Option(5, help="Neighbours that set a document's background similarity."),
+    number_overlap: float = typer.Option(
+        0.5, help="Share of numbers two copies must share when both give --min-numbers (0: no check)."),
+    min_numbers: int = typer.Option(3, help="Distinct numbers (2+ digits) both documents need for that check."),
     min_support: float = typer.Option(0.5, help="Share of cross pairs that must be copies to merge two clusters."),
     link_similarity: float = typer.Option(
         0.05, help="Similarity at which a group in another language joins its story (1: no links)."),
@@ -126,6 +129,8 @@ def scan(
                 low_threshold=low_threshold,
                 margin=margin,
                 neighbours=neighbours,
+                number_overlap=number_overlap,
+                min_numbers=min_numbers,
             ),
             cluster=ClusterConfig(min_support=min_support, link_similarity=link_similarity, link_margin=link_margin),
             score=not no_score,

@@ -105,7 +105,11 @@ class VerifyConfig:
     it for pairs in different languages, which share only names, numbers and
     cognates. ``low_threshold``, ``margin`` and ``neighbours``: a weaker pair is
     accepted when it stands out ``margin`` times over each document's next
-    ``neighbours`` candidates. Defaults measured by ``benchmarks/calibrate.py``.
+    ``neighbours`` candidates. ``number_overlap`` and ``min_numbers``: a pair
+    whose documents both give ``min_numbers`` distinct numbers but share less
+    than ``number_overlap`` of them is two stories on one template
+    (:mod:`dedupe.numberset`; 0 turns the check off). Defaults measured by
+    ``benchmarks/calibrate.py``.
     """
 
     threshold: float = 0.35
@@ -114,9 +118,14 @@ class VerifyConfig:
     margin: float = 2.0
     neighbours: int = 5
     zipf_ceiling: float = 7.0
+    number_overlap: float = 0.5
+    min_numbers: int = 3
 
     def __post_init__(self):
         _check_range("threshold", self.threshold, 0.0, 1.0, 0.35)
+        _check_range("number_overlap", self.number_overlap, 0.0, 1.0, 0.5)
+        if not 1 <= self.min_numbers <= 1000:
+            raise ConfigError(f"min_numbers={self.min_numbers} must be from 1 to 1000 (default 3)")
         _check_range("cross_threshold", self.cross_threshold, 0.0, 1.0, 0.2)
         _check_range("low_threshold", self.low_threshold, 0.0, 1.0, 0.15)
         _check_range("margin", self.margin, 1.0, 100.0, 2.0)

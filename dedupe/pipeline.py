@@ -38,6 +38,7 @@ from dedupe.engines.local import check_workers, map_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_pairs
+from dedupe.numberset import numbers_disagree
 from dedupe.shingles import Features, featurize_many, pack_features, unpack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
@@ -255,7 +256,8 @@ def accept_candidates(
     documents: Sequence[Document], candidates: np.ndarray, similarity: np.ndarray, config: ScanConfig
 ) -> list[Pair]:
     """Stage 7b: the candidate pairs whose similarity makes them copies (pairs in
-    two languages need less: translations share names and numbers, not words)."""
+    two languages need less: translations share names and numbers, not words),
+    less those whose numbers disagree (:mod:`dedupe.numberset`)."""
     # Languages as small integers: comparing millions of pairs of str objects is slow.
     codes: dict[str, int] = {}
     languages = np.fromiter((codes.setdefault(d.language or "", len(codes)) for d in documents),
@@ -271,6 +273,9 @@ def accept_candidates(
         margin=cfg.margin,
         neighbours=cfg.neighbours,
     )
+    accepted = np.flatnonzero(keep)
+    keep[accepted[numbers_disagree(documents, candidates[accepted], min_numbers=cfg.min_numbers,
+                                   min_overlap=cfg.number_overlap)]] = False
     return [Pair(a, b, s) for (a, b), s in zip(candidates[keep].tolist(), similarity[keep].tolist())]
 
 

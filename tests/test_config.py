@@ -14,6 +14,7 @@ CHANGED = {
     "kind": "word", "ngram": 3, "stem": 8, "max_zipf": 4.5, "num_perm": 256, "seed": 9, "max_df": 0.1, "min_df_cut": 20,
     "bands": 32, "rows": 8, "window": 10, "threshold": 0.5, "cross_threshold": 0.3,
     "low_threshold": 0.2, "margin": 3.0, "neighbours": 8, "zipf_ceiling": 6.5,
+    "number_overlap": 0.3, "min_numbers": 5,
     "min_support": 0.25, "link_similarity": 0.1, "link_margin": 2.5, "language_seed": 4, "score": False, "min_score": 0.7,
 }
 
