@@ -11,7 +11,8 @@ the set of salient terms:
 * each word's background frequency comes from ``wordfreq`` in the document's
   language; words more common than ``max_zipf`` (on the Zipf scale: 6 = once per
   thousand words) carry no evidence and are left out;
-* numbers keep their digits ("10,000" -> "#10000"), single digits are dropped.
+* numbers keep their digits ("10,000" -> "#10000"), single digits are dropped;
+* Chinese and Japanese clauses are cut into words (see ``_words``).
 
 ``kind="word"`` gives classic word n-grams for comparison with other tools.
 
@@ -42,6 +43,13 @@ from dedupe.normalise import fold
 
 # Letters with their combining marks, so Devanagari or Bengali words stay whole.
 _WORD = regex.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?|\p{L}[\p{L}\p{M}]*(?:['-]\p{L}[\p{L}\p{M}]*)*")
+# Chinese and Japanese write no spaces: a "word" between two punctuation marks
+# is a whole clause. It is cut where the script changes (Japanese katakana
+# names and loanwords, kanji compounds), kanji runs into overlapping pairs of
+# characters (most Chinese and Japanese words are two characters: the bigrams
+# of CJK search engines); hiragana runs are particles and endings, dropped.
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_CJK_PIECE = regex.compile(r"(\p{Han}+)|\p{Hiragana}+|([\p{Katakana}\u30fc]+)|([^\p{Han}\p{Hiragana}\p{Katakana}\u30fc]+)")
 _WORDFREQ_LANGS = frozenset(available_languages())
 # A number's "frequency" for weighting: as telling as a fairly rare word.
 NUMBER_ZIPF = 3.0
@@ -125,7 +133,7 @@ class _Vocabulary:
 
     def _learn(self, token: str) -> tuple[int, ...]:
         ids = []
-        for word in _WORD.findall(token):
+        for word in _words(token):
             term = _term(word, self.language, self.stem)
             if term is None:
                 continue
@@ -157,6 +165,23 @@ class _Vocabulary:
         """Term ids of ``text`` in reading order."""
         self.bound()
         return np.fromiter(chain.from_iterable(self.lookup(fold(text).split())), dtype=np.int64)
+
+
+def _words(token: str) -> Iterable[str]:
+    """The words of one white-space token (see ``_CJK_PIECE`` for Chinese and Japanese).
+
+    >>> list(_words("ウェストは結婚の暴露後"))
+    ['ウェスト', '結婚', '暴露', '露後']
+    """
+    for word in _WORD.findall(token):
+        if not _CJK.search(word):
+            yield word
+            continue
+        for han, katakana, other in _CJK_PIECE.findall(word):
+            if han:
+                yield from (han[i : i + 2] for i in range(max(1, len(han) - 1)))
+            elif katakana or other:
+                yield katakana or other
 
 
 @lru_cache(maxsize=None)
@@ -236,9 +261,9 @@ def featurize_many(
     and the distinct terms of the whole batch are found by a few numpy calls,
     where one call per document would cost more than the lookups themselves.
 
-    >>> a, b = featurize_many(["Putin met Kim in Pyongyang.", "Heavy rain in Lisbon."], ["en", "en"])
+    >>> a, b = featurize_many(["Putin met Kim in Pyongyang.", "It was in Lisbon."], ["en", "en"])
     >>> len(a.shingles), len(b.shingles)
-    (3, 2)
+    (3, 1)
     """
     if kind not in ("salient", "word"):
         raise ConfigError(f"shingle kind {kind!r} is unknown; use 'salient' or 'word'")

@@ -147,3 +147,34 @@ def test_batch_of_nothing_and_of_empty_texts():
 def test_batch_needs_one_language_per_text():
     with pytest.raises(ConfigError, match="2 texts but 1 languages"):
         featurize_many(["a", "b"], ["en"])
+
+
+def test_chinese_and_japanese_clauses_are_cut_into_words():
+    # Hand-written: two wordings of "Tokyo's governor announced the budget"; a
+    # clause between punctuation marks is not one word.
+    a = {t.key for t in extract_terms("東京都知事は予算を発表した。", "ja")}
+    b = {t.key for t in extract_terms("東京都の知事が新しい予算を発表。", "ja")}
+    assert len(a & b) >= 3
+    assert {t.key for t in extract_terms("アメリカのトランプ大統領", "ja")} >= {
+        t.key for t in extract_terms("トランプ", "ja")}
+
+
+def test_versions_of_one_story_in_chinese_or_japanese_share_their_words(corpora):
+    """WMT machine translations into Japanese and Chinese (9-16 systems per
+    story): two versions of one story share a third or more of their terms,
+    as versions in space-separated languages do."""
+    import gzip
+    import json
+    from collections import defaultdict
+
+    with gzip.open(corpora / "wmt-news-mt-2021-2022.jsonl.gz", "rt", encoding="utf-8") as lines:
+        rows = [r for r in map(json.loads, lines) if r["lang"] in ("ja", "zh")]
+    for lang in ("ja", "zh"):
+        mine = [r for r in rows if r["lang"] == lang]
+        by_story = defaultdict(list)
+        for row, f in zip(mine, featurize_many([r["text"] for r in mine], [lang] * len(mine))):
+            by_story[row["group"]].append(set(f.terms.tolist()))
+        jaccard = [len(a & b) / len(a | b) for sets in by_story.values()
+                   for a, b in itertools.combinations(sets, 2) if a | b]
+        assert len(jaccard) > 1000
+        assert np.median(jaccard) >= 0.5, lang

@@ -27,7 +27,8 @@ from dedupe.shingles import Features
 from dedupe.types import Document, Span
 
 # 2: line tables, boilerplate marks, cut masks and signatures per document.
-FORMAT_VERSION = 2
+# 3: Chinese and Japanese text cut into words (other features than version 2's).
+FORMAT_VERSION = 3
 # Settings that change what is read or how it is scored, never which documents
 # are grouped: an index may be used with any value of these.
 _NOT_GROUPING = frozenset(ReadConfig.__dataclass_fields__) | {"score", "min_score"}
