@@ -36,6 +36,7 @@ looked up in a few vectorised calls.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -415,10 +416,15 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
     peak[:-1] &= odds[:-1] >= odds[1:]
     peak[1:] &= odds[1:] >= odds[:-1]
     hit_background = peak & (window >= min_background_odds)
+    # two grammar words swap in honest English ("is there", "so do we"): a word-order
+    # error is judged where a grammar word meets a content word
     # a name next to the pair still tells which order reads better ("Mr Fogarty in said")
     reorder = _reorder_odds(model, ids, doc, usable, mask, grammar, seen_pair, seen_swapped, own)
     reorder = _checked_reorder(reorder, tks, doc, first, n, min_reorder_odds)
-    hit_reorder = reorder >= min_reorder_odds
+    # two grammar words swap in honest English ("is there", "so do we"): a word-order
+    # error is flagged where a grammar word meets a content word (the pair of two
+    # still stands for its run: its neighbours are not flagged in its place)
+    hit_reorder = (reorder >= min_reorder_odds) & ((ca >= 0) != (cb >= 0))
     hit = usable & (hit_pair | hit_class | hit_background | hit_reorder)
     for i in np.flatnonzero(hit).tolist():
         k = int(doc[i])
@@ -593,6 +599,13 @@ def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc
     Why: the string test for punctuation costs a Python call per pair, so it is
     made only where the odds, with every neighbour's gain and none of its losses,
     could reach the threshold. Only the oddest candidate of a run is kept.
+
+    Where punctuation cuts one neighbour off, the swap's gain on the other side is
+    not weighed against its loss on this one ("Kim Jong Un, this visit is": "visit
+    this is" gains "this is", while what "Un visit" would lose goes uncounted), so
+    the pair itself must read better swapped. In a question the auxiliary comes
+    before its subject ("How will he cope?"), the very order this test calls
+    swapped, so questions are left out.
     """
     c, core, left, right = reorder
     out = np.zeros(n)
@@ -600,14 +613,34 @@ def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc
     for i, o, lo, ro in zip(c[near].tolist(), core[near].tolist(), left[near].tolist(), right[near].tolist()):
         k = int(doc[i])
         tk, j = tks[k], i - first[k]
-        if not _adjacent(tk, j):
+        if not _adjacent(tk, j) or _in_question(tk, j):
             continue
-        from_left = lo if j > 0 and _adjacent(tk, j - 1) else 0.0
-        out[i] = o + from_left + (ro if j + 2 < len(tk) and _adjacent(tk, j + 1) else 0.0)
+        has_left, has_right = j > 0 and _adjacent(tk, j - 1), j + 2 < len(tk) and _adjacent(tk, j + 1)
+        if o <= 0 and not (has_left and has_right):
+            continue
+        out[i] = o + (lo if has_left else 0.0) + (ro if has_right else 0.0)
     peak = out > 0
     peak[:-1] &= out[:-1] >= out[1:]
     peak[1:] &= out[1:] >= out[:-1]
     return np.where(peak, out, 0.0)
+
+
+#: What may close a question after its "?": quotes and brackets.
+_CLOSERS = "\"'”’)]"
+
+
+def _in_question(tk: Tokens, j: int) -> bool:
+    """Word ``j`` is in a sentence that ends with a question mark.
+
+    >>> tk = Tokens("Will he go? He will.")
+    >>> _in_question(tk, 1), _in_question(tk, 3)
+    (True, False)
+    """
+    at = bisect_right([i0 for i0, _ in tk.ranges], j) - 1
+    if at < 0:
+        return False
+    s, e = tk.sentences[at]
+    return tk.text[s:e].rstrip().rstrip(_CLOSERS).endswith("?")
 
 
 def _count_in(values: np.ndarray, queries: np.ndarray) -> np.ndarray:
