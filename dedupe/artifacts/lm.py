@@ -588,8 +588,6 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
     left, right = np.zeros(len(c)), np.zeros(len(c))
     left[has_left] = left_new - cur[cl - 1]
     right[has_right] = right_new - cur[cr + 1]
-    global DEBUG_CUR
-    DEBUG_CUR = cur[c]
     return c, swapped - cur[c], left, right
 
 
