@@ -429,11 +429,12 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
     for i in np.flatnonzero(hit).tolist():
         k = int(doc[i])
         tk, j = tks[k], i - first[k]
-        if not _adjacent(tk, j):
+        inside = _adjacent(tk, j)
+        if not (inside or (hit_reorder[i] and _cut_compound(tk, j))):
             continue
         x, y = tk.words[j], tk.words[j + 1]
         span = (tk.text, tk.starts[j], tk.ends[j + 1], "improbable")
-        if hit_reorder[i] and not (hit_pair[i] or hit_class[i]):
+        if hit_reorder[i] and not (inside and (hit_pair[i] or hit_class[i])):
             e = float(reorder[i])
             why = (f"word order: '{x} {y}' with its neighbours is {math.exp(e):.0f} times likelier as "
                    f"'{y.lower()} {x.lower()}' (Google Books word pairs, this corpus, and how often "
@@ -495,6 +496,31 @@ def _adjacent(tk: Tokens, i: int) -> bool:
         return False  # punctuation breaks the pair
     # part of a compound ("the on-going", "have-nots"), not a word of the sentence
     return text[ends[i + 1]:ends[i + 1] + 1] != "-" and text[starts[i] - 1:starts[i]] != "-"
+
+
+def _cut_compound(tk: Tokens, i: int) -> str | None:
+    """Whether words ``i`` and ``i + 1``, a space apart, are a grammar word that a
+    hyphen joins to the word beyond it and its neighbour: the side of that hyphen
+    ("left" or "right"), or None.
+
+    A swap that takes a grammar word into a compound ("re-sign him": "re-him
+    sign") leaves the compound's broken pair ("re him") to tell; the test weighs
+    it as the neighbour on that side.
+
+    >>> _cut_compound(Tokens("to re-him sign"), 2), _cut_compound(Tokens("a co-of author"), 2)
+    ('left', 'left')
+    >>> _cut_compound(Tokens("stock from-market"), 0), _cut_compound(Tokens("a well-known plan"), 2)
+    ('right', None)
+    """
+    text, starts, ends = tk.text, tk.starts, tk.ends
+    if ends[i] == starts[i + 1] or text[ends[i]:starts[i + 1]].strip():
+        return None
+    joined_left = i > 0 and text[ends[i - 1]:starts[i]] == "-"
+    joined_right = i + 2 < len(tk) and text[ends[i + 1]:starts[i + 2]] == "-"
+    if joined_left == joined_right:
+        return None
+    side, word = ("left", tk.lower[i]) if joined_left else ("right", tk.lower[i + 1])
+    return side if word in FUNCTION_CLASS else None
 
 
 def _background_odds(model: BigramModel, a: np.ndarray, b: np.ndarray, seen: np.ndarray,
@@ -613,9 +639,11 @@ def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc
     for i, o, lo, ro in zip(c[near].tolist(), core[near].tolist(), left[near].tolist(), right[near].tolist()):
         k = int(doc[i])
         tk, j = tks[k], i - first[k]
-        if not _adjacent(tk, j) or _in_question(tk, j):
+        cut = None if _adjacent(tk, j) else _cut_compound(tk, j)
+        if (cut is None and not _adjacent(tk, j)) or _in_question(tk, j):
             continue
-        has_left, has_right = j > 0 and _adjacent(tk, j - 1), j + 2 < len(tk) and _adjacent(tk, j + 1)
+        has_left = cut == "left" or (j > 0 and _adjacent(tk, j - 1))
+        has_right = cut == "right" or (j + 2 < len(tk) and _adjacent(tk, j + 1))
         if o <= 0 and not (has_left and has_right):
             continue
         out[i] = o + (lo if has_left else 0.0) + (ro if has_right else 0.0)

@@ -102,3 +102,25 @@ def test_a_fitted_documents_own_pairs_and_class_pairs_are_no_evidence_for_its_wo
     mine = find_improbable(odd, BigramModel().fit([*corpus, odd]), fitted=True)
     kinds = lambda flags: [(f.start, f.reason.split(" with ")[0]) for f in flags]  # noqa: E731
     assert kinds(mine) == kinds(alone)
+
+
+def test_a_grammar_word_swapped_into_a_compound_is_judged_with_the_compound():
+    # "co-author of" with "author of" swapped: the hyphen hides "co of" from a
+    # test that keeps to the words of the sentence
+    [flag] = _alone("She is the co-of author the report on schools.")
+    assert flag.text == "of author" and "word order" in flag.reason
+    for honest in ("She is the co-author of the report on schools.", "A drive-in cinema opened in the town.",
+                   "They held a sit-in protest at the office.", "The follow-up meeting is on Monday."):
+        assert _alone(honest) == []
+
+
+def test_a_question_is_no_word_order_error():
+    # a corpus where "to" comes before verbs and "the" before nouns, never after
+    verbs = "build open sell close repair paint visit extend move rebuild inspect clean".split()
+    nouns = "bridge station school library market hospital road stadium harbour factory".split()
+    model = BigramModel().fit(Tokens(f"Officials plan to {v} the {n} soon, and the {n} will stay open.")
+                              for v in verbs for n in nouns)
+    assert [f.text for f in find_improbable(Tokens("Officials plan to the renovate museum soon."), model)] \
+        == ["the renovate"]
+    # a question inverts the order the test reads: it is left alone
+    assert find_improbable(Tokens("Do officials plan to the renovate museum soon?"), model) == []
