@@ -79,6 +79,10 @@ MIN_REORDER_ODDS = 6.5
 #: Highest score of a word-order flag, as for the background test (0.5 at MIN_REORDER_ODDS).
 REORDER_SCORE = 0.7
 
+#: Pseudo-count of the corpus-wide share of sentence ends in each word's own share: a
+#: word seen a few times has no share of its own to speak of.
+END_PRIOR = 10.0
+
 _CLASSES = {name: k for k, name in enumerate(FUNCTION_CLASSES)}
 _SHIFT = np.int64(32)
 
@@ -101,9 +105,11 @@ class BigramModel:
         self.total = 0
         self._pending: list[np.ndarray] = []
         self._pending_ids: list[np.ndarray] = []
+        self._pending_final: list[np.ndarray] = []  # per document, the ids of the words that end a sentence
         self._keys = np.empty(0, np.int64)
         self._counts = np.empty(0, np.int64)
         self._unigrams = np.empty(0, np.int64)
+        self._final = np.empty(0, np.int64)  # per word id: how often it ends a sentence (. ! ?)
         self._p = np.empty(0)
         self._cls = np.empty(0, np.int64)
         self._bg = np.empty(0, np.int64)  # background word id per word id, -1 when unlisted
@@ -130,6 +136,7 @@ class BigramModel:
         ids = self.ids(tk)
         self._pending_ids.append(ids)
         self._pending.append(_join(ids[:-1], ids[1:])[self.pair_mask(tk)])
+        self._pending_final.append(ids[sentence_ends(tk)])
         self.total += len(ids)
 
     def fit(self, documents: Iterable[Tokens]) -> BigramModel:
@@ -157,6 +164,7 @@ class BigramModel:
         mapping = np.fromiter(map(self.vocab.__getitem__, other.vocab), np.int64, len(other.vocab))
         pairs = np.concatenate(other._pending)
         self._pending_ids.append(mapping[np.concatenate(other._pending_ids)])
+        self._pending_final.append(mapping[np.concatenate(other._pending_final or [np.empty(0, np.int64)])])
         self._pending.append(_join(mapping[pairs >> _SHIFT], mapping[pairs & np.int64(0xFFFFFFFF)]))
         self.total += other.total
 
@@ -169,7 +177,10 @@ class BigramModel:
             ids = np.concatenate(self._pending_ids)
             self._unigrams = np.bincount(ids, minlength=len(self.vocab)) + np.pad(
                 self._unigrams, (0, max(len(self.vocab) - len(self._unigrams), 0)))
-            self._pending, self._pending_ids = [], []
+            final = np.concatenate([np.empty(0, np.int64), *self._pending_final])
+            self._final = np.bincount(final, minlength=len(self.vocab)) + np.pad(
+                self._final, (0, max(len(self.vocab) - len(self._final), 0)))
+            self._pending, self._pending_ids, self._pending_final = [], [], []
             self._p = np.empty(0)
             self._neighbours()
         if len(self._p) < len(self.vocab):
@@ -245,6 +256,22 @@ class BigramModel:
         return np.where(known, (np.maximum(seen, 0) + 1.0) / (expected + 1.0), 1.0)
 
     # -- look-ups ---------------------------------------------------------------
+    def end_share(self, ids: np.ndarray, own: np.ndarray | int = 0) -> np.ndarray:
+        """Per word id, the share of its uses that end a sentence, smoothed towards the
+        corpus's share (END_PRIOR uses); ``own`` uses (the tested document's) left out.
+
+        >>> lm = BigramModel().fit([Tokens("He said it. It is late.")])
+        >>> lm.end_share(np.array([lm.vocab["late"], lm.vocab["he"]])).round(2).tolist()
+        [0.39, 0.3]
+        """
+        self.ready()
+        base = self._final.sum() / max(self.total, 1)
+        known = ids < len(self._final)
+        at = np.where(known, ids, 0)
+        final = np.where(known, self._final[at] if len(self._final) else 0, 0) - own
+        uses = np.where(known, self._unigrams[at] if len(self._unigrams) else 0, 0) - own
+        return (final + END_PRIOR * base) / (uses + END_PRIOR)
+
     def pair_counts(self, codes: np.ndarray) -> np.ndarray:
         """Corpus counts of pair codes (``id_a << 32 | id_b``)."""
         self.ready()
@@ -420,7 +447,15 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
     # error is judged where a grammar word meets a content word
     # a name next to the pair still tells which order reads better ("Mr Fogarty in said")
     reorder = _reorder_odds(model, ids, doc, usable, mask, grammar, seen_pair, seen_swapped, own)
-    reorder = _checked_reorder(reorder, tks, doc, first, n, min_reorder_odds)
+    ends = np.zeros(n + 1, bool)
+    ends[np.concatenate([np.empty(0, np.int64), *(f + sentence_ends(tk) for f, tk in zip(first, tks))])] = True
+    c, core, left, right = reorder
+    # the full stop is the right neighbour of a sentence's last pair: the swap changes
+    # which word ends the sentence
+    last = ends[c + 1]
+    right = right.copy()
+    right[last] += _end_odds(model, ids[c[last] + 1], ids[c[last]], np.array(fitted, np.int64)[doc[c[last]]])
+    reorder = _checked_reorder((c, core, left, right), tks, doc, first, n, min_reorder_odds, ends)
     # two grammar words swap in honest English ("is there", "so do we"): a word-order
     # error is flagged where a grammar word meets a content word (the pair of two
     # still stands for its run: its neighbours are not flagged in its place)
@@ -438,7 +473,7 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
             e = float(reorder[i])
             why = (f"word order: '{x} {y}' with its neighbours is {math.exp(e):.0f} times likelier as "
                    f"'{y.lower()} {x.lower()}' (Google Books word pairs, this corpus, and how often "
-                   f"their word classes meet)")
+                   f"their word classes meet{', and end a sentence' if ends[i + 1] else ''})")
             out[k].append(make_flag(*span, 0.5 + (REORDER_SCORE - 0.5) * (1 - min_reorder_odds / e), why))
             continue
         if hit_background[i] and not (hit_pair[i] or hit_class[i]):
@@ -475,6 +510,26 @@ def _pair_masks(tks: Sequence[Tokens], first: Sequence[int]) -> np.ndarray:
     mask = real[:-1] & real[1:]
     mask[[f + i0 - 1 for f, tk in zip(first, tks) for i0, _ in tk.ranges[1:] if 0 < i0 < len(tk)]] = False
     return mask
+
+
+def sentence_ends(tk: Tokens) -> np.ndarray:
+    """Indices of the words that end a sentence, with its . ! or ? right after them.
+
+    >>> sentence_ends(Tokens("He left. Did she? Yes, she did - twice")).tolist()
+    [1, 3]
+    """
+    text, ends = tk.text, tk.ends
+    return np.array([i1 - 1 for i0, i1 in tk.ranges if i1 > i0 and text[ends[i1 - 1]:ends[i1 - 1] + 1] in (".", "!", "?")],
+                    np.int64)
+
+
+def _end_odds(model: BigramModel, last: np.ndarray, before: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """Per sentence-final pair ``before last`` (word ids), the log of how much likelier the
+    corpus makes ``before`` a sentence's last word than ``last``: what a swap gains at the
+    full stop, where no word pair tells ('"...," said he.': "said" ends sentences, "he"
+    seldom does). ``own`` is 1 where ``last`` ending this very sentence was counted.
+    """
+    return np.log(model.end_share(before)) - np.log(model.end_share(last, own))
 
 
 def _window(odds: np.ndarray) -> np.ndarray:
@@ -618,13 +673,14 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
 
 
 def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc: np.ndarray,
-                     first: Sequence[int], n: int, threshold: float) -> np.ndarray:
+                     first: Sequence[int], n: int, threshold: float, ends: np.ndarray) -> np.ndarray:
     """Per pair, the word-order odds of :func:`_reorder_odds` where they could reach
     ``threshold``, with a neighbour that punctuation separates left out (0 elsewhere).
 
     Why: the string test for punctuation costs a Python call per pair, so it is
     made only where the odds, with every neighbour's gain and none of its losses,
-    could reach the threshold. Only the oddest candidate of a run is kept.
+    could reach the threshold. Only the oddest candidate of a run is kept. A pair
+    whose second word ``ends`` its sentence has the full stop for a right neighbour.
 
     Where punctuation cuts one neighbour off, the swap's gain on the other side is
     not weighed against its loss on this one ("Kim Jong Un, this visit is": "visit
@@ -643,7 +699,7 @@ def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc
         if (cut is None and not _adjacent(tk, j)) or _in_question(tk, j):
             continue
         has_left = cut == "left" or (j > 0 and _adjacent(tk, j - 1))
-        has_right = cut == "right" or (j + 2 < len(tk) and _adjacent(tk, j + 1))
+        has_right = cut == "right" or bool(ends[i + 1]) or (j + 2 < len(tk) and _adjacent(tk, j + 1))
         if o <= 0 and not (has_left and has_right):
             continue
         out[i] = o + (lo if has_left else 0.0) + (ro if has_right else 0.0)

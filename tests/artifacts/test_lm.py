@@ -124,3 +124,16 @@ def test_a_question_is_no_word_order_error():
         == ["the renovate"]
     # a question inverts the order the test reads: it is left alone
     assert find_improbable(Tokens("Do officials plan to the renovate museum soon?"), model) == []
+
+
+def test_the_full_stop_tells_which_word_ends_a_sentence():
+    # "he" seldom ends a sentence of this corpus, "said" often does; the pair itself
+    # is as common either way round
+    corpus = [Tokens(t) for t in ['"We will not give up," he said. He told reporters that he had no regrets.',
+                                  "The minister was tired, he said. He did not want to go.",
+                                  '"It is over," an officer said.'] * 100 + ["She said he would stay."] * 20]
+    model = BigramModel().fit(corpus)
+    [flag] = find_improbable(Tokens('"We are ready for the vote," said he.'), model)
+    assert flag.text == "said he" and "end a sentence" in flag.reason
+    for honest in ('"We are ready for the vote," he said.', "Asked about the vote, the chairman said he was ready."):
+        assert find_improbable(Tokens(honest), model) == []
