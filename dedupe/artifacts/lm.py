@@ -36,7 +36,8 @@ looked up in a few vectorised calls.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -79,11 +80,15 @@ MIN_REORDER_ODDS = 6.5
 #: Highest score of a word-order flag, as for the background test (0.5 at MIN_REORDER_ODDS).
 REORDER_SCORE = 0.7
 
-#: Pseudo-count of the corpus-wide share of sentence ends in each word's own share: a
-#: word seen a few times has no share of its own to speak of.
-END_PRIOR = 10.0
+#: Punctuation a word-order swap is weighed against where it cuts off a neighbour: the
+#: full stop (. ! ?) after a word, a comma after it, a comma before it.
+MARKS = ("end", "before_comma", "after_comma")
+#: Pseudo-count of the corpus-wide share of a mark in each word's own share: a word
+#: seen a few times has no share of its own to speak of.
+MARK_PRIOR = 10.0
 
 _CLASSES = {name: k for k, name in enumerate(FUNCTION_CLASSES)}
+_COMMA = re.compile(",")
 _SHIFT = np.int64(32)
 
 
@@ -105,11 +110,12 @@ class BigramModel:
         self.total = 0
         self._pending: list[np.ndarray] = []
         self._pending_ids: list[np.ndarray] = []
-        self._pending_final: list[np.ndarray] = []  # per document, the ids of the words that end a sentence
+        # per mark (MARKS), the ids of the words beside it, per document
+        self._pending_marks: dict[str, list[np.ndarray]] = {m: [] for m in MARKS}
         self._keys = np.empty(0, np.int64)
         self._counts = np.empty(0, np.int64)
         self._unigrams = np.empty(0, np.int64)
-        self._final = np.empty(0, np.int64)  # per word id: how often it ends a sentence (. ! ?)
+        self._marks = {m: np.empty(0, np.int64) for m in MARKS}  # per mark, per word id: how often beside it
         self._p = np.empty(0)
         self._cls = np.empty(0, np.int64)
         self._bg = np.empty(0, np.int64)  # background word id per word id, -1 when unlisted
@@ -136,7 +142,8 @@ class BigramModel:
         ids = self.ids(tk)
         self._pending_ids.append(ids)
         self._pending.append(_join(ids[:-1], ids[1:])[self.pair_mask(tk)])
-        self._pending_final.append(ids[sentence_ends(tk)])
+        for mark, at in marks(tk).items():
+            self._pending_marks[mark].append(ids[at])
         self.total += len(ids)
 
     def fit(self, documents: Iterable[Tokens]) -> BigramModel:
@@ -164,7 +171,8 @@ class BigramModel:
         mapping = np.fromiter(map(self.vocab.__getitem__, other.vocab), np.int64, len(other.vocab))
         pairs = np.concatenate(other._pending)
         self._pending_ids.append(mapping[np.concatenate(other._pending_ids)])
-        self._pending_final.append(mapping[np.concatenate(other._pending_final or [np.empty(0, np.int64)])])
+        for mark, found in other._pending_marks.items():
+            self._pending_marks[mark].append(mapping[np.concatenate([np.empty(0, np.int64), *found])])
         self._pending.append(_join(mapping[pairs >> _SHIFT], mapping[pairs & np.int64(0xFFFFFFFF)]))
         self.total += other.total
 
@@ -177,10 +185,12 @@ class BigramModel:
             ids = np.concatenate(self._pending_ids)
             self._unigrams = np.bincount(ids, minlength=len(self.vocab)) + np.pad(
                 self._unigrams, (0, max(len(self.vocab) - len(self._unigrams), 0)))
-            final = np.concatenate([np.empty(0, np.int64), *self._pending_final])
-            self._final = np.bincount(final, minlength=len(self.vocab)) + np.pad(
-                self._final, (0, max(len(self.vocab) - len(self._final), 0)))
-            self._pending, self._pending_ids, self._pending_final = [], [], []
+            for mark, found in self._pending_marks.items():
+                old = self._marks[mark]
+                self._marks[mark] = np.bincount(np.concatenate([np.empty(0, np.int64), *found]),
+                                                minlength=len(self.vocab)) + np.pad(old, (0, len(self.vocab) - len(old)))
+            self._pending, self._pending_ids = [], []
+            self._pending_marks = {m: [] for m in MARKS}
             self._p = np.empty(0)
             self._neighbours()
         if len(self._p) < len(self.vocab):
@@ -256,21 +266,22 @@ class BigramModel:
         return np.where(known, (np.maximum(seen, 0) + 1.0) / (expected + 1.0), 1.0)
 
     # -- look-ups ---------------------------------------------------------------
-    def end_share(self, ids: np.ndarray, own: np.ndarray | int = 0) -> np.ndarray:
-        """Per word id, the share of its uses that end a sentence, smoothed towards the
-        corpus's share (END_PRIOR uses); ``own`` uses (the tested document's) left out.
+    def mark_share(self, mark: str, ids: np.ndarray, own: np.ndarray | int = 0) -> np.ndarray:
+        """Per word id, the share of its uses beside ``mark`` (one of MARKS), smoothed
+        towards the corpus's share (MARK_PRIOR uses); ``own`` uses (the tested document's) left out.
 
         >>> lm = BigramModel().fit([Tokens("He said it. It is late.")])
-        >>> lm.end_share(np.array([lm.vocab["late"], lm.vocab["he"]])).round(2).tolist()
+        >>> lm.mark_share("end", np.array([lm.vocab["late"], lm.vocab["he"]])).round(2).tolist()
         [0.39, 0.3]
         """
         self.ready()
-        base = self._final.sum() / max(self.total, 1)
-        known = ids < len(self._final)
+        counts = self._marks[mark]
+        base = counts.sum() / max(self.total, 1)
+        known = ids < len(counts)
         at = np.where(known, ids, 0)
-        final = np.where(known, self._final[at] if len(self._final) else 0, 0) - own
+        beside = np.where(known, counts[at] if len(counts) else 0, 0) - own
         uses = np.where(known, self._unigrams[at] if len(self._unigrams) else 0, 0) - own
-        return (final + END_PRIOR * base) / (uses + END_PRIOR)
+        return (beside + MARK_PRIOR * base) / (uses + MARK_PRIOR)
 
     def pair_counts(self, codes: np.ndarray) -> np.ndarray:
         """Corpus counts of pair codes (``id_a << 32 | id_b``)."""
@@ -447,15 +458,8 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
     # error is judged where a grammar word meets a content word
     # a name next to the pair still tells which order reads better ("Mr Fogarty in said")
     reorder = _reorder_odds(model, ids, doc, usable, mask, grammar, seen_pair, seen_swapped, own)
-    ends = np.zeros(n + 1, bool)
-    ends[np.concatenate([np.empty(0, np.int64), *(f + sentence_ends(tk) for f, tk in zip(first, tks))])] = True
-    c, core, left, right = reorder
-    # the full stop is the right neighbour of a sentence's last pair: the swap changes
-    # which word ends the sentence
-    last = ends[c + 1]
-    right = right.copy()
-    right[last] += _end_odds(model, ids[c[last] + 1], ids[c[last]], np.array(fitted, np.int64)[doc[c[last]]])
-    reorder = _checked_reorder((c, core, left, right), tks, doc, first, n, min_reorder_odds, ends)
+    reorder, opens, closes = _marked(model, reorder, tks, first, ids, np.array(fitted, np.int64)[doc])
+    reorder = _checked_reorder(reorder, tks, doc, first, n, min_reorder_odds, opens, closes)
     # two grammar words swap in honest English ("is there", "so do we"): a word-order
     # error is flagged where a grammar word meets a content word (the pair of two
     # still stands for its run: its neighbours are not flagged in its place)
@@ -473,7 +477,7 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
             e = float(reorder[i])
             why = (f"word order: '{x} {y}' with its neighbours is {math.exp(e):.0f} times likelier as "
                    f"'{y.lower()} {x.lower()}' (Google Books word pairs, this corpus, and how often "
-                   f"their word classes meet{', and end a sentence' if ends[i + 1] else ''})")
+                   f"their word classes meet{', and the punctuation beside them' if opens[i] or closes[i + 1] else ''})")
             out[k].append(make_flag(*span, 0.5 + (REORDER_SCORE - 0.5) * (1 - min_reorder_odds / e), why))
             continue
         if hit_background[i] and not (hit_pair[i] or hit_class[i]):
@@ -512,24 +516,35 @@ def _pair_masks(tks: Sequence[Tokens], first: Sequence[int]) -> np.ndarray:
     return mask
 
 
-def sentence_ends(tk: Tokens) -> np.ndarray:
-    """Indices of the words that end a sentence, with its . ! or ? right after them.
+def marks(tk: Tokens) -> dict[str, np.ndarray]:
+    """Per mark of MARKS, the indices of the words beside it: the last word of a sentence
+    with its . ! or ? right after it, a word right before a comma, the word after one.
 
-    >>> sentence_ends(Tokens("He left. Did she? Yes, she did - twice")).tolist()
-    [1, 3]
+    >>> {m: at.tolist() for m, at in marks(Tokens("He left. Did she, then? Yes, she did - twice")).items()}
+    {'end': [1, 4], 'before_comma': [3, 5], 'after_comma': [4, 6]}
     """
-    text, ends = tk.text, tk.ends
-    return np.array([i1 - 1 for i0, i1 in tk.ranges if i1 > i0 and text[ends[i1 - 1]:ends[i1 - 1] + 1] in (".", "!", "?")],
-                    np.int64)
+    text, starts, ends = tk.text, tk.starts, tk.ends
+    end = [i1 - 1 for i0, i1 in tk.ranges if i1 > i0 and text[ends[i1 - 1]:ends[i1 - 1] + 1] in (".", "!", "?")]
+    before, after = [], []
+    for m in _COMMA.finditer(text):
+        p = m.start()
+        i = bisect_left(ends, p)
+        if i < len(tk) and ends[i] == p:
+            before.append(i)
+        j = bisect_right(starts, p)
+        if j < len(tk) and not text[p + 1:starts[j]].strip():
+            after.append(j)
+    return {"end": np.array(end, np.int64), "before_comma": np.array(before, np.int64),
+            "after_comma": np.array(after, np.int64)}
 
 
-def _end_odds(model: BigramModel, last: np.ndarray, before: np.ndarray, own: np.ndarray) -> np.ndarray:
-    """Per sentence-final pair ``before last`` (word ids), the log of how much likelier the
-    corpus makes ``before`` a sentence's last word than ``last``: what a swap gains at the
-    full stop, where no word pair tells ('"...," said he.': "said" ends sentences, "he"
-    seldom does). ``own`` is 1 where ``last`` ending this very sentence was counted.
+def _mark_odds(model: BigramModel, mark: str, now: np.ndarray, swapped: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """Per pair cut off on one side by ``mark``, the log of how much likelier the corpus
+    puts ``swapped`` beside that mark than ``now``, the word there (word ids): what a
+    swap gains where no word pair tells ('"...," said he.': "said" ends sentences, "he"
+    seldom does). ``own`` is 1 where ``now`` beside this very mark was counted.
     """
-    return np.log(model.end_share(before)) - np.log(model.end_share(last, own))
+    return np.log(model.mark_share(mark, swapped)) - np.log(model.mark_share(mark, now, own))
 
 
 def _window(odds: np.ndarray) -> np.ndarray:
@@ -673,14 +688,15 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
 
 
 def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc: np.ndarray,
-                     first: Sequence[int], n: int, threshold: float, ends: np.ndarray) -> np.ndarray:
+                     first: Sequence[int], n: int, threshold: float, opens: np.ndarray, closes: np.ndarray) -> np.ndarray:
     """Per pair, the word-order odds of :func:`_reorder_odds` where they could reach
     ``threshold``, with a neighbour that punctuation separates left out (0 elsewhere).
 
     Why: the string test for punctuation costs a Python call per pair, so it is
     made only where the odds, with every neighbour's gain and none of its losses,
-    could reach the threshold. Only the oddest candidate of a run is kept. A pair
-    whose second word ``ends`` its sentence has the full stop for a right neighbour.
+    could reach the threshold. Only the oddest candidate of a run is kept. A word
+    that ``opens`` after a comma, or ``closes`` before a comma or a full stop, has
+    that mark for a neighbour (:func:`_marked`).
 
     Where punctuation cuts one neighbour off, the swap's gain on the other side is
     not weighed against its loss on this one ("Kim Jong Un, this visit is": "visit
@@ -698,8 +714,8 @@ def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc
         cut = None if _adjacent(tk, j) else _cut_compound(tk, j)
         if (cut is None and not _adjacent(tk, j)) or _in_question(tk, j):
             continue
-        has_left = cut == "left" or (j > 0 and _adjacent(tk, j - 1))
-        has_right = cut == "right" or bool(ends[i + 1]) or (j + 2 < len(tk) and _adjacent(tk, j + 1))
+        has_left = cut == "left" or bool(opens[i]) or (j > 0 and _adjacent(tk, j - 1))
+        has_right = cut == "right" or bool(closes[i + 1]) or (j + 2 < len(tk) and _adjacent(tk, j + 1))
         if o <= 0 and not (has_left and has_right):
             continue
         out[i] = o + (lo if has_left else 0.0) + (ro if has_right else 0.0)
@@ -725,6 +741,30 @@ def _in_question(tk: Tokens, j: int) -> bool:
         return False
     s, e = tk.sentences[at]
     return tk.text[s:e].rstrip().rstrip(_CLOSERS).endswith("?")
+
+
+def _marked(model: BigramModel, reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], first: Sequence[int],
+            ids: np.ndarray, fitted: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
+    """The word-order odds of :func:`_reorder_odds` with punctuation for the neighbour it
+    cuts off: a comma before the pair, a comma or full stop after it (MARKS). The swap
+    changes which word stands beside the mark, which the corpus tells as it tells a
+    word pair. ``fitted`` is per pair. Returns the odds, and per word whether a comma
+    comes before it (``opens``) and whether a mark comes after it (``closes``).
+    """
+    at = {m: np.zeros(len(ids), bool) for m in MARKS}
+    for f, tk in zip(first, tks):
+        for mark, words in marks(tk).items():
+            at[mark][f + words] = True
+    c, core, left, right = reorder
+    left, right = left.copy(), right.copy()
+    a, b, own = ids[c], ids[c + 1], fitted[c]
+    # the pair across the punctuation, counted as any other, is replaced by the mark
+    for mark in ("end", "before_comma"):
+        k = at[mark][c + 1]
+        right[k] = _mark_odds(model, mark, b[k], a[k], own[k])
+    k = at["after_comma"][c]
+    left[k] = _mark_odds(model, "after_comma", a[k], b[k], own[k])
+    return (c, core, left, right), at["after_comma"], at["end"] | at["before_comma"]
 
 
 def _count_in(values: np.ndarray, queries: np.ndarray) -> np.ndarray:

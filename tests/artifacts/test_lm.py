@@ -134,6 +134,18 @@ def test_the_full_stop_tells_which_word_ends_a_sentence():
                                   '"It is over," an officer said.'] * 100 + ["She said he would stay."] * 20]
     model = BigramModel().fit(corpus)
     [flag] = find_improbable(Tokens('"We are ready for the vote," said he.'), model)
-    assert flag.text == "said he" and "end a sentence" in flag.reason
+    assert flag.text == "said he" and "punctuation" in flag.reason
     for honest in ('"We are ready for the vote," he said.', "Asked about the vote, the chairman said he was ready."):
         assert find_improbable(Tokens(honest), model) == []
+
+
+def test_a_comma_tells_which_word_opens_a_clause():
+    # this corpus puts "it" after commas, never "filed"
+    corpus = [Tokens(t) for t in ["Last week, it filed a lawsuit against the firm.",
+                                  "The firm filed a claim, and it said the case was strong.",
+                                  "On Friday, it said the firm had filed papers."] * 100
+              + [Tokens("They filed it on time.")] * 10]
+    model = BigramModel().fit(corpus)
+    [flag] = find_improbable(Tokens("On Monday, filed it a claim against the bank."), model)
+    assert flag.text == "filed it" and "punctuation" in flag.reason
+    assert find_improbable(Tokens("On Monday, it filed a claim against the bank."), model) == []
