@@ -144,7 +144,7 @@ def test_a_comma_tells_which_word_opens_a_clause():
     corpus = [Tokens(t) for t in ["Last week, it filed a lawsuit against the firm.",
                                   "The firm filed a claim, and it said the case was strong.",
                                   "On Friday, it said the firm had filed papers."] * 100
-              + [Tokens("They filed it on time.")] * 10]
+              + ["They filed it on time."] * 10]
     model = BigramModel().fit(corpus)
     [flag] = find_improbable(Tokens("On Monday, filed it a claim against the bank."), model)
     assert flag.text == "filed it" and "punctuation" in flag.reason
