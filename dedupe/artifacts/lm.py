@@ -76,7 +76,7 @@ BACKGROUND_SCORE = 0.7
 
 #: Summed log-odds (nats) from which a pair and its neighbours read as the two words
 #: swapped: how much likelier the sentence is with them the other way round.
-MIN_REORDER_ODDS = 6.5
+MIN_REORDER_ODDS = 6.25
 #: Highest score of a word-order flag, as for the background test (0.5 at MIN_REORDER_ODDS).
 REORDER_SCORE = 0.7
 
@@ -315,9 +315,23 @@ class BigramModel:
 def _word_class_ids() -> dict[str, int]:
     """Word -> word-class id: each grammar word is a class of its own, other words share
     their part-of-speech tag set (:func:`.wordclass.word_classes`)."""
-    tags = word_classes()
-    names = {name: k for k, name in enumerate([*FUNCTION_CLASS, *sorted(set(tags.values()))])}
+    tags, names = word_classes(), _class_names()
     return {**{w: names[t] for w, t in tags.items()}, **{w: names[w] for w in FUNCTION_CLASS}}
+
+
+@lru_cache(maxsize=1)
+def _class_names() -> dict[str, int]:
+    """Word-class name (a grammar word, or a tag set such as ``"JJ|VBD"``) -> its id."""
+    return {name: k for k, name in enumerate([*FUNCTION_CLASS, *sorted(set(word_classes().values()))])}
+
+
+def _adverb_class() -> int:
+    """The word class of the words whose only reading is an adverb ("recently", "soon").
+
+    >>> _word_class_ids()["recently"] == _adverb_class()
+    True
+    """
+    return _class_names().get("RB", -2)
 
 
 @lru_cache(maxsize=1)
@@ -460,10 +474,13 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
     reorder = _reorder_odds(model, ids, doc, usable, mask, grammar, seen_pair, seen_swapped, own)
     reorder, opens, closes = _marked(model, reorder, tks, first, ids, np.array(fitted, np.int64)[doc])
     reorder = _checked_reorder(reorder, tks, doc, first, n, min_reorder_odds, opens, closes)
-    # two grammar words swap in honest English ("is there", "so do we"): a word-order
-    # error is flagged where a grammar word meets a content word (the pair of two
-    # still stands for its run: its neighbours are not flagged in its place)
-    hit_reorder = (reorder >= min_reorder_odds) & ((ca >= 0) != (cb >= 0))
+    # two grammar words swap in honest English ("is there", "so do we"), and so does a
+    # grammar word with an adverb ("had recently", "recently had"): a word-order error
+    # is flagged where a grammar word meets another content word (the pair still stands
+    # for its run: its neighbours are not flagged in its place)
+    adverb = model._wc[ids] == _adverb_class()
+    movable = np.where(ca >= 0, adverb[1:], adverb[:-1])
+    hit_reorder = (reorder >= min_reorder_odds) & ((ca >= 0) != (cb >= 0)) & ~movable
     hit = usable & (hit_pair | hit_class | hit_background | hit_reorder)
     for i in np.flatnonzero(hit).tolist():
         k = int(doc[i])
