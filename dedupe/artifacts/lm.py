@@ -80,9 +80,9 @@ MIN_REORDER_ODDS = 6.25
 #: Highest score of a word-order flag, as for the background test (0.5 at MIN_REORDER_ODDS).
 REORDER_SCORE = 0.7
 
-#: Punctuation a word-order swap is weighed against where it cuts off a neighbour: the
-#: full stop (. ! ?) after a word, a comma after it, a comma before it.
-MARKS = ("end", "before_comma", "after_comma")
+#: What a word-order swap is weighed against where it cuts off a neighbour: the full
+#: stop (. ! ?) after a word, a comma after it, a comma before it, the sentence's start.
+MARKS = ("end", "before_comma", "after_comma", "start")
 #: Pseudo-count of the corpus-wide share of a mark in each word's own share: a word
 #: seen a few times has no share of its own to speak of.
 MARK_PRIOR = 10.0
@@ -492,9 +492,10 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
         span = (tk.text, tk.starts[j], tk.ends[j + 1], "improbable")
         if hit_reorder[i] and not (inside and (hit_pair[i] or hit_class[i])):
             e = float(reorder[i])
+            edge = ", and how often each word stands by a comma or a sentence's edge"
             why = (f"word order: '{x} {y}' with its neighbours is {math.exp(e):.0f} times likelier as "
                    f"'{y.lower()} {x.lower()}' (Google Books word pairs, this corpus, and how often "
-                   f"their word classes meet{', and the punctuation beside them' if opens[i] or closes[i + 1] else ''})")
+                   f"their word classes meet{edge if opens[i] or closes[i + 1] else ''})")
             out[k].append(make_flag(*span, 0.5 + (REORDER_SCORE - 0.5) * (1 - min_reorder_odds / e), why))
             continue
         if hit_background[i] and not (hit_pair[i] or hit_class[i]):
@@ -535,10 +536,11 @@ def _pair_masks(tks: Sequence[Tokens], first: Sequence[int]) -> np.ndarray:
 
 def marks(tk: Tokens) -> dict[str, np.ndarray]:
     """Per mark of MARKS, the indices of the words beside it: the last word of a sentence
-    with its . ! or ? right after it, a word right before a comma, the word after one.
+    with its . ! or ? right after it, a word right before a comma, the word after one,
+    the first word of a sentence.
 
     >>> {m: at.tolist() for m, at in marks(Tokens("He left. Did she, then? Yes, she did - twice")).items()}
-    {'end': [1, 4], 'before_comma': [3, 5], 'after_comma': [4, 6]}
+    {'end': [1, 4], 'before_comma': [3, 5], 'after_comma': [4, 6], 'start': [0, 2, 5]}
     """
     text, starts, ends = tk.text, tk.starts, tk.ends
     end = [i1 - 1 for i0, i1 in tk.ranges if i1 > i0 and text[ends[i1 - 1]:ends[i1 - 1] + 1] in (".", "!", "?")]
@@ -552,7 +554,7 @@ def marks(tk: Tokens) -> dict[str, np.ndarray]:
         if j < len(tk) and not text[p + 1:starts[j]].strip():
             after.append(j)
     return {"end": np.array(end, np.int64), "before_comma": np.array(before, np.int64),
-            "after_comma": np.array(after, np.int64)}
+            "after_comma": np.array(after, np.int64), "start": np.array([i0 for i0, i1 in tk.ranges if i1 > i0], np.int64)}
 
 
 def _mark_odds(model: BigramModel, mark: str, now: np.ndarray, swapped: np.ndarray, own: np.ndarray) -> np.ndarray:
@@ -712,8 +714,8 @@ def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc
     Why: the string test for punctuation costs a Python call per pair, so it is
     made only where the odds, with every neighbour's gain and none of its losses,
     could reach the threshold. Only the oddest candidate of a run is kept. A word
-    that ``opens`` after a comma, or ``closes`` before a comma or a full stop, has
-    that mark for a neighbour (:func:`_marked`).
+    that ``opens`` a sentence or follows a comma, or ``closes`` before a comma or a
+    full stop, has that mark for a neighbour (:func:`_marked`).
 
     Where punctuation cuts one neighbour off, the swap's gain on the other side is
     not weighed against its loss on this one ("Kim Jong Un, this visit is": "visit
@@ -763,7 +765,7 @@ def _in_question(tk: Tokens, j: int) -> bool:
 def _marked(model: BigramModel, reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], first: Sequence[int],
             ids: np.ndarray, fitted: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
     """The word-order odds of :func:`_reorder_odds` with punctuation for the neighbour it
-    cuts off: a comma before the pair, a comma or full stop after it (MARKS). The swap
+    cuts off: a comma or the sentence's start before the pair, a comma or full stop after it (MARKS). The swap
     changes which word stands beside the mark, which the corpus tells as it tells a
     word pair. ``fitted`` is per pair. Returns the odds, and per word whether a comma
     comes before it (``opens``) and whether a mark comes after it (``closes``).
@@ -779,9 +781,10 @@ def _marked(model: BigramModel, reorder: tuple[np.ndarray, ...], tks: Sequence[T
     for mark in ("end", "before_comma"):
         k = at[mark][c + 1]
         right[k] = _mark_odds(model, mark, b[k], a[k], own[k])
-    k = at["after_comma"][c]
-    left[k] = _mark_odds(model, "after_comma", a[k], b[k], own[k])
-    return (c, core, left, right), at["after_comma"], at["end"] | at["before_comma"]
+    for mark in ("after_comma", "start"):
+        k = at[mark][c]
+        left[k] = _mark_odds(model, mark, a[k], b[k], own[k])
+    return (c, core, left, right), at["after_comma"] | at["start"], at["end"] | at["before_comma"]
 
 
 def _count_in(values: np.ndarray, queries: np.ndarray) -> np.ndarray:

@@ -134,7 +134,7 @@ def test_the_full_stop_tells_which_word_ends_a_sentence():
                                   '"It is over," an officer said.'] * 100 + ["She said he would stay."] * 20]
     model = BigramModel().fit(corpus)
     [flag] = find_improbable(Tokens('"We are ready for the vote," said he.'), model)
-    assert flag.text == "said he" and "punctuation" in flag.reason
+    assert flag.text == "said he" and "sentence's edge" in flag.reason
     for honest in ('"We are ready for the vote," he said.', "Asked about the vote, the chairman said he was ready."):
         assert find_improbable(Tokens(honest), model) == []
 
@@ -147,8 +147,19 @@ def test_a_comma_tells_which_word_opens_a_clause():
               + ["They filed it on time."] * 10]
     model = BigramModel().fit(corpus)
     [flag] = find_improbable(Tokens("On Monday, filed it a claim against the bank."), model)
-    assert flag.text == "filed it" and "punctuation" in flag.reason
+    assert flag.text == "filed it" and "sentence's edge" in flag.reason
     assert find_improbable(Tokens("On Monday, it filed a claim against the bank."), model) == []
+
+
+
+def test_the_sentence_start_tells_which_word_opens_a_sentence():
+    corpus = [Tokens(t) for t in ["It filed a lawsuit against the firm last week.",
+                                  "The firm filed a claim and it said the case was strong.",
+                                  "It said the firm had filed papers."] * 100 + ["They filed it on time."] * 10]
+    model = BigramModel().fit(corpus)
+    [flag] = find_improbable(Tokens("Filed it a claim against the bank on Monday."), model)
+    assert flag.text == "Filed it" and "sentence's edge" in flag.reason
+    assert find_improbable(Tokens("It filed a claim against the bank on Monday."), model) == []
 
 
 def test_an_adverb_moves_past_a_grammar_word_without_a_word_order_error():
