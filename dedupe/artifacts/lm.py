@@ -54,7 +54,7 @@ from .text import Tokens, make_flag
 from .wordclass import word_classes
 
 #: Expected count under independence from which an unseen pair is flagged.
-MIN_EXPECTED = 20.0
+MIN_EXPECTED = 30.0
 #: Expected count from which a content word never seen next to a grammar-word class is flagged.
 MIN_CLASS_EXPECTED = 25.0
 #: A pair seen at most this share of its expected count elsewhere is still improbable
@@ -579,9 +579,15 @@ def _window(odds: np.ndarray) -> np.ndarray:
 
 
 def _adjacent(tk: Tokens, i: int) -> bool:
-    """Words ``i`` and ``i + 1`` are next to each other in the sentence: only spaces between, not in a compound."""
+    """Words ``i`` and ``i + 1`` are next to each other in the sentence: only spaces (or
+    double quotes, which leave the grammar alone) between, not in a compound.
+
+    >>> tk = Tokens('its "dangerous" views, the on-going talks')
+    >>> [_adjacent(tk, i) for i in range(4)]
+    [True, True, False, False]
+    """
     text, starts, ends = tk.text, tk.starts, tk.ends
-    if text[ends[i]:starts[i + 1]].strip():
+    if text[ends[i]:starts[i + 1]].strip(' "“”'):
         return False  # punctuation breaks the pair
     # part of a compound ("the on-going", "have-nots"), not a word of the sentence
     return text[ends[i + 1]:ends[i + 1] + 1] != "-" and text[starts[i] - 1:starts[i]] != "-"
