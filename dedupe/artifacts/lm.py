@@ -116,6 +116,7 @@ class BigramModel:
         self._counts = np.empty(0, np.int64)
         self._unigrams = np.empty(0, np.int64)
         self._marks = {m: np.empty(0, np.int64) for m in MARKS}  # per mark, per word id: how often beside it
+        self._mark_rate = dict.fromkeys(MARKS, 0.0)  # per mark: its count over the corpus's words
         self._p = np.empty(0)
         self._cls = np.empty(0, np.int64)
         self._bg = np.empty(0, np.int64)  # background word id per word id, -1 when unlisted
@@ -189,6 +190,7 @@ class BigramModel:
                 old = self._marks[mark]
                 self._marks[mark] = np.bincount(np.concatenate([np.empty(0, np.int64), *found]),
                                                 minlength=len(self.vocab)) + np.pad(old, (0, len(self.vocab) - len(old)))
+                self._mark_rate[mark] = self._marks[mark].sum() / max(self.total, 1)
             self._pending, self._pending_ids = [], []
             self._pending_marks = {m: [] for m in MARKS}
             self._p = np.empty(0)
@@ -275,8 +277,7 @@ class BigramModel:
         [0.39, 0.3]
         """
         self.ready()
-        counts = self._marks[mark]
-        base = counts.sum() / max(self.total, 1)
+        counts, base = self._marks[mark], self._mark_rate[mark]
         known = ids < len(counts)
         at = np.where(known, ids, 0)
         beside = np.where(known, counts[at] if len(counts) else 0, 0) - own

@@ -78,19 +78,22 @@ def find_cut_contractions(tk: Tokens) -> list[Flag]:
     >>> [f.text for f in find_cut_contractions(Tokens("It has been s a good season."))]
     ['been s']
     """
-    out = []
-    i, n = 0, len(tk)
-    while i < n:
-        why = cut_form(tk.words[i]) if "'" in tk.words[i] or "’" in tk.words[i] else None
+    out: list[Flag] = []
+    words, n = tk.words, len(tk)
+    # only words with an apostrophe, or before a lone ending, can start a flag: one
+    # comprehension finds them, so most texts cost no Python call per word
+    starts = [i for i, w in enumerate(words) if "'" in w or "’" in w or (i + 1 < n and words[i + 1] in CLITICS)]
+    done = -1
+    for i in starts:
+        if i <= done:
+            continue
+        why = cut_form(words[i]) if "'" in words[i] or "’" in words[i] else None
         lone = i + 1 < n and _lone_clitic(tk, i + 1)
         if why or lone:
-            end = i + 1 if lone else i
+            done = i + 1 if lone else i
             what = [why] if why else []
             if lone:
-                what.append(f"'{tk.words[i + 1]}' is a contraction's ending standing alone")
-            out.append(make_flag(tk.text, tk.starts[i], tk.ends[end], "improbable", SCORE,
+                what.append(f"'{words[i + 1]}' is a contraction's ending standing alone")
+            out.append(make_flag(tk.text, tk.starts[i], tk.ends[done], "improbable", SCORE,
                                  "a contraction cut apart: " + "; ".join(what)))
-            i = end + 1
-            continue
-        i += 1
     return out
