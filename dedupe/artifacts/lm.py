@@ -561,7 +561,7 @@ def marks(tk: Tokens) -> dict[str, np.ndarray]:
 def _mark_odds(model: BigramModel, mark: str, now: np.ndarray, swapped: np.ndarray, own: np.ndarray) -> np.ndarray:
     """Per pair cut off on one side by ``mark``, the log of how much likelier the corpus
     puts ``swapped`` beside that mark than ``now``, the word there (word ids): what a
-    swap gains where no word pair tells ('"...," said he.': "said" ends sentences, "he"
+    swap gains where no word pair tells ('"...," said she.': "said" ends sentences, "she"
     seldom does). ``own`` is 1 where ``now`` beside this very mark was counted.
     """
     return np.log(model.mark_share(mark, swapped)) - np.log(model.mark_share(mark, now, own))
@@ -599,13 +599,13 @@ def _cut_compound(tk: Tokens, i: int) -> str | None:
     hyphen joins to the word beyond it and its neighbour: the side of that hyphen
     ("left" or "right"), or None.
 
-    A swap that takes a grammar word into a compound ("re-sign him": "re-him
-    sign") leaves the compound's broken pair ("re him") to tell; the test weighs
+    A swap that takes a grammar word into a compound ("re-open it": "re-it
+    open") leaves the compound's broken pair ("re it") to tell; the test weighs
     it as the neighbour on that side.
 
-    >>> _cut_compound(Tokens("to re-him sign"), 2), _cut_compound(Tokens("a co-of author"), 2)
+    >>> _cut_compound(Tokens("to re-it open"), 2), _cut_compound(Tokens("the vice-of chair"), 2)
     ('left', 'left')
-    >>> _cut_compound(Tokens("stock from-market"), 0), _cut_compound(Tokens("a well-known plan"), 2)
+    >>> _cut_compound(Tokens("grain for-fuel crops"), 0), _cut_compound(Tokens("a well-known plan"), 2)
     ('right', None)
     """
     text, starts, ends = tk.text, tk.starts, tk.ends
@@ -725,8 +725,8 @@ def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc
     full stop, has that mark for a neighbour (:func:`_marked`).
 
     Where punctuation cuts one neighbour off, the swap's gain on the other side is
-    not weighed against its loss on this one ("Kim Jong Un, this visit is": "visit
-    this is" gains "this is", while what "Un visit" would lose goes uncounted), so
+    not weighed against its loss on this one ("In Rome, this plan is": "plan this
+    is" gains "this is", while what "Rome plan" would lose goes uncounted), so
     the pair itself must read better swapped. In a question the auxiliary comes
     before its subject ("How will he cope?"), the very order this test calls
     swapped, so questions are left out.

@@ -1,15 +1,15 @@
-"""[improbable]: a contraction that a word-order error cut apart ("wouldn'have t", "It'been s").
+"""[improbable]: a contraction that a word-order error cut apart ("couldn'have t", "she'been s").
 
 A contraction is one word to a tokeniser that keeps inner apostrophes, so a swap
 of its second half with the next word leaves no odd word pair for the bigram
 tests (:mod:`.lm`) to see. It leaves two odd forms instead:
 
 * a word glued after an apostrophe where a contraction's ending belongs
-  ("wouldn'have", "we'a"), or a contraction's ending after a word that never
-  takes one ("the's": a determiner or preposition), in a form the word list
+  ("couldn'have", "they'a"), or a contraction's ending after a word that never
+  takes one ("of's": a determiner or preposition), in a form the word list
   finds rare;
 * a contraction's ending standing alone as a word after another word ("have t",
-  "been s").
+  "is s").
 
 Both read only the word list, so they work on a one-document scan.
 """
@@ -24,7 +24,7 @@ from .text import Tokens, make_flag
 
 #: What follows the apostrophe of an English contraction or possessive.
 CLITICS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
-#: Grammar-word classes that take no contraction ending ("the's", "of's").
+#: Grammar-word classes that take no contraction ending ("of's", "in's").
 NO_CLITIC = frozenset({"determiner", "preposition", "of", "to"})
 #: A contraction-shaped form at least this frequent (Zipf) is a real word ("o'clock", "ma'am").
 KNOWN_ZIPF = 3.0
@@ -42,8 +42,8 @@ _APOSTROPHE = re.compile(r"['’]")
 def cut_form(word: str) -> str | None:
     """Why ``word`` is half of a cut contraction, or None when it is not.
 
-    >>> cut_form("wouldn'have"), cut_form("the's"), cut_form("don't"), cut_form("O'Brien"), cut_form("y'all")
-    ("'have' stands where a contraction ends", "'the' takes no contraction ending", None, None, None)
+    >>> cut_form("couldn'have"), cut_form("of's"), cut_form("don't"), cut_form("O'Brien"), cut_form("y'all")
+    ("'have' stands where a contraction ends", "'of' takes no contraction ending", None, None, None)
     """
     parts = _APOSTROPHE.split(word.lower())
     if len(parts) != 2 or not all(parts) or not word[-len(parts[1]):].islower():
@@ -54,7 +54,7 @@ def cut_form(word: str) -> str | None:
     head, tail = parts
     if tail in CLITICS:
         return f"'{head}' takes no contraction ending" if FUNCTION_CLASS.get(head) in NO_CLITIC else None
-    # the head must open a common contraction ("wouldn" of "wouldn't"): "y'all" is
+    # the head must open a common contraction ("couldn" of "couldn't"): "y'all" is
     # a word of its own, and "y's" a rare plural
     opens = any(table.get(f"{head}'{c}", 0.0) >= OPENER_ZIPF for c in CLITICS)
     if opens and (tail in FUNCTION_WORDS or table.get(tail, 0.0) >= WORD_ZIPF):
@@ -73,10 +73,10 @@ def _lone_clitic(tk: Tokens, i: int) -> bool:
 def find_cut_contractions(tk: Tokens) -> list[Flag]:
     """Flag the halves of contractions that a word-order error cut apart.
 
-    >>> [f.text for f in find_cut_contractions(Tokens("If unsure, she wouldn'have t run. We're fine."))]
-    ["wouldn'have t"]
-    >>> [f.text for f in find_cut_contractions(Tokens("It has been s a good season."))]
-    ['been s']
+    >>> [f.text for f in find_cut_contractions(Tokens("If tired, he couldn'have t won. We're fine."))]
+    ["couldn'have t"]
+    >>> [f.text for f in find_cut_contractions(Tokens("The plan is s simple one."))]
+    ['is s']
     """
     out: list[Flag] = []
     words, n = tk.words, len(tk)

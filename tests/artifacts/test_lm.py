@@ -105,11 +105,11 @@ def test_a_fitted_documents_own_pairs_and_class_pairs_are_no_evidence_for_its_wo
 
 
 def test_a_grammar_word_swapped_into_a_compound_is_judged_with_the_compound():
-    # "co-author of" with "author of" swapped: the hyphen hides "co of" from a
+    # "vice-chair of" with "chair of" swapped: the hyphen hides "vice of" from a
     # test that keeps to the words of the sentence
-    [flag] = _alone("She is the co-of author the report on schools.")
-    assert flag.text == "of author" and "word order" in flag.reason
-    for honest in ("She is the co-author of the report on schools.", "A drive-in cinema opened in the town.",
+    [flag] = _alone("He is the vice-of chair the board of trustees.")
+    assert flag.text == "of chair" and "word order" in flag.reason
+    for honest in ("He is the vice-chair of the board of trustees.", "A drive-in cinema opened in the town.",
                    "They held a sit-in protest at the office.", "The follow-up meeting is on Monday."):
         assert _alone(honest) == []
 
@@ -127,15 +127,15 @@ def test_a_question_is_no_word_order_error():
 
 
 def test_the_full_stop_tells_which_word_ends_a_sentence():
-    # "he" seldom ends a sentence of this corpus, "said" often does; the pair itself
+    # "she" seldom ends a sentence of this corpus, "said" often does; the pair itself
     # is as common either way round
-    corpus = [Tokens(t) for t in ['"We will not give up," he said. He told reporters that he had no regrets.',
-                                  "The minister was tired, he said. He did not want to go.",
-                                  '"It is over," an officer said.'] * 100 + ["She said he would stay."] * 20]
+    corpus = [Tokens(t) for t in ['"We will not give up," she said. She told reporters that she had no regrets.',
+                                  "The minister was tired, she said. She did not want to go.",
+                                  '"It is over," an officer said.'] * 100 + ["He said she would stay."] * 20]
     model = BigramModel().fit(corpus)
-    [flag] = find_improbable(Tokens('"We are ready for the vote," said he.'), model)
-    assert flag.text == "said he" and "sentence's edge" in flag.reason
-    for honest in ('"We are ready for the vote," he said.', "Asked about the vote, the chairman said he was ready."):
+    [flag] = find_improbable(Tokens('"We are ready for the vote," said she.'), model)
+    assert flag.text == "said she" and "sentence's edge" in flag.reason
+    for honest in ('"We are ready for the vote," she said.', "Asked about the vote, the chairman said she was ready."):
         assert find_improbable(Tokens(honest), model) == []
 
 

@@ -11,8 +11,8 @@ from dedupe.artifacts.text import Tokens
     # "shop" opens no common contraction, but the lone "s" still tells
     ("Prices rose because the shop'had s raised its rents.", "shop'had s"),
     ("Now they'been ve waiting since noon.", "they'been ve"),
-    ("Critics say the plan won't work, but it is the's best chance.", "the's"),
-    ("Voters are tired and they're told it is been s a long campaign.", "been s"),
+    ("Critics say the plan won't work, with the price of's rising.", "of's"),
+    ("Voters are tired and they're told it is s long campaign.", "is s"),
 ])
 def test_a_cut_contraction_is_flagged(text, odd):
     assert [f.text for f in find_cut_contractions(Tokens(text))] == [odd]
@@ -26,6 +26,6 @@ def test_real_contractions_names_and_prefixes_are_not_flagged():
 
 def test_the_scorer_reports_it_as_improbable():
     scorer = ArtifactScorer().fit(["A quiet day in the city.", "Trains ran on time."])
-    flags, _ = scorer.score("Officials said they hadn'been t told about the delay.")
-    assert [(f.kind, f.text) for f in flags] == [("improbable", "hadn'been t")]
+    flags, _ = scorer.score("Officials said they didn'have t time to read the report.")
+    assert [(f.kind, f.text) for f in flags] == [("improbable", "didn'have t")]
     assert "contraction cut apart" in flags[0].reason
