@@ -36,6 +36,8 @@ looked up in a few vectorised calls.
 from __future__ import annotations
 
 import math
+import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -52,7 +54,7 @@ from .text import Tokens, make_flag
 from .wordclass import word_classes
 
 #: Expected count under independence from which an unseen pair is flagged.
-MIN_EXPECTED = 20.0
+MIN_EXPECTED = 30.0
 #: Expected count from which a content word never seen next to a grammar-word class is flagged.
 MIN_CLASS_EXPECTED = 25.0
 #: A pair seen at most this share of its expected count elsewhere is still improbable
@@ -74,11 +76,19 @@ BACKGROUND_SCORE = 0.7
 
 #: Summed log-odds (nats) from which a pair and its neighbours read as the two words
 #: swapped: how much likelier the sentence is with them the other way round.
-MIN_REORDER_ODDS = 6.5
+MIN_REORDER_ODDS = 6.25
 #: Highest score of a word-order flag, as for the background test (0.5 at MIN_REORDER_ODDS).
 REORDER_SCORE = 0.7
 
+#: What a word-order swap is weighed against where it cuts off a neighbour: the full
+#: stop (. ! ?) after a word, a comma after it, a comma before it, the sentence's start.
+MARKS = ("end", "before_comma", "after_comma", "start")
+#: Pseudo-count of the corpus-wide share of a mark in each word's own share: a word
+#: seen a few times has no share of its own to speak of.
+MARK_PRIOR = 10.0
+
 _CLASSES = {name: k for k, name in enumerate(FUNCTION_CLASSES)}
+_COMMA = re.compile(",")
 _SHIFT = np.int64(32)
 
 
@@ -100,9 +110,13 @@ class BigramModel:
         self.total = 0
         self._pending: list[np.ndarray] = []
         self._pending_ids: list[np.ndarray] = []
+        # per mark (MARKS), the ids of the words beside it, per document
+        self._pending_marks: dict[str, list[np.ndarray]] = {m: [] for m in MARKS}
         self._keys = np.empty(0, np.int64)
         self._counts = np.empty(0, np.int64)
         self._unigrams = np.empty(0, np.int64)
+        self._marks = {m: np.empty(0, np.int64) for m in MARKS}  # per mark, per word id: how often beside it
+        self._mark_rate = dict.fromkeys(MARKS, 0.0)  # per mark: its count over the corpus's words
         self._p = np.empty(0)
         self._cls = np.empty(0, np.int64)
         self._bg = np.empty(0, np.int64)  # background word id per word id, -1 when unlisted
@@ -129,6 +143,8 @@ class BigramModel:
         ids = self.ids(tk)
         self._pending_ids.append(ids)
         self._pending.append(_join(ids[:-1], ids[1:])[self.pair_mask(tk)])
+        for mark, at in marks(tk).items():
+            self._pending_marks[mark].append(ids[at])
         self.total += len(ids)
 
     def fit(self, documents: Iterable[Tokens]) -> BigramModel:
@@ -156,6 +172,8 @@ class BigramModel:
         mapping = np.fromiter(map(self.vocab.__getitem__, other.vocab), np.int64, len(other.vocab))
         pairs = np.concatenate(other._pending)
         self._pending_ids.append(mapping[np.concatenate(other._pending_ids)])
+        for mark, found in other._pending_marks.items():
+            self._pending_marks[mark].append(mapping[np.concatenate([np.empty(0, np.int64), *found])])
         self._pending.append(_join(mapping[pairs >> _SHIFT], mapping[pairs & np.int64(0xFFFFFFFF)]))
         self.total += other.total
 
@@ -168,7 +186,13 @@ class BigramModel:
             ids = np.concatenate(self._pending_ids)
             self._unigrams = np.bincount(ids, minlength=len(self.vocab)) + np.pad(
                 self._unigrams, (0, max(len(self.vocab) - len(self._unigrams), 0)))
+            for mark, found in self._pending_marks.items():
+                old = self._marks[mark]
+                self._marks[mark] = np.bincount(np.concatenate([np.empty(0, np.int64), *found]),
+                                                minlength=len(self.vocab)) + np.pad(old, (0, len(self.vocab) - len(old)))
+                self._mark_rate[mark] = self._marks[mark].sum() / max(self.total, 1)
             self._pending, self._pending_ids = [], []
+            self._pending_marks = {m: [] for m in MARKS}
             self._p = np.empty(0)
             self._neighbours()
         if len(self._p) < len(self.vocab):
@@ -244,6 +268,22 @@ class BigramModel:
         return np.where(known, (np.maximum(seen, 0) + 1.0) / (expected + 1.0), 1.0)
 
     # -- look-ups ---------------------------------------------------------------
+    def mark_share(self, mark: str, ids: np.ndarray, own: np.ndarray | int = 0) -> np.ndarray:
+        """Per word id, the share of its uses beside ``mark`` (one of MARKS), smoothed
+        towards the corpus's share (MARK_PRIOR uses); ``own`` uses (the tested document's) left out.
+
+        >>> lm = BigramModel().fit([Tokens("He said it. It is late.")])
+        >>> lm.mark_share("end", np.array([lm.vocab["late"], lm.vocab["he"]])).round(2).tolist()
+        [0.39, 0.3]
+        """
+        self.ready()
+        counts, base = self._marks[mark], self._mark_rate[mark]
+        known = ids < len(counts)
+        at = np.where(known, ids, 0)
+        beside = np.where(known, counts[at] if len(counts) else 0, 0) - own
+        uses = np.where(known, self._unigrams[at] if len(self._unigrams) else 0, 0) - own
+        return (beside + MARK_PRIOR * base) / (uses + MARK_PRIOR)
+
     def pair_counts(self, codes: np.ndarray) -> np.ndarray:
         """Corpus counts of pair codes (``id_a << 32 | id_b``)."""
         self.ready()
@@ -276,9 +316,23 @@ class BigramModel:
 def _word_class_ids() -> dict[str, int]:
     """Word -> word-class id: each grammar word is a class of its own, other words share
     their part-of-speech tag set (:func:`.wordclass.word_classes`)."""
-    tags = word_classes()
-    names = {name: k for k, name in enumerate([*FUNCTION_CLASS, *sorted(set(tags.values()))])}
+    tags, names = word_classes(), _class_names()
     return {**{w: names[t] for w, t in tags.items()}, **{w: names[w] for w in FUNCTION_CLASS}}
+
+
+@lru_cache(maxsize=1)
+def _class_names() -> dict[str, int]:
+    """Word-class name (a grammar word, or a tag set such as ``"JJ|VBD"``) -> its id."""
+    return {name: k for k, name in enumerate([*FUNCTION_CLASS, *sorted(set(word_classes().values()))])}
+
+
+def _adverb_class() -> int:
+    """The word class of the words whose only reading is an adverb ("recently", "soon").
+
+    >>> _word_class_ids()["recently"] == _adverb_class()
+    True
+    """
+    return _class_names().get("RB", -2)
 
 
 @lru_cache(maxsize=1)
@@ -415,23 +469,34 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
     peak[:-1] &= odds[:-1] >= odds[1:]
     peak[1:] &= odds[1:] >= odds[:-1]
     hit_background = peak & (window >= min_background_odds)
+    # two grammar words swap in honest English ("is there", "so do we"): a word-order
+    # error is judged where a grammar word meets a content word
     # a name next to the pair still tells which order reads better ("Mr Fogarty in said")
     reorder = _reorder_odds(model, ids, doc, usable, mask, grammar, seen_pair, seen_swapped, own)
-    reorder = _checked_reorder(reorder, tks, doc, first, n, min_reorder_odds)
-    hit_reorder = reorder >= min_reorder_odds
+    reorder, opens, closes = _marked(model, reorder, tks, first, ids, np.array(fitted, np.int64)[doc])
+    reorder = _checked_reorder(reorder, tks, doc, first, n, min_reorder_odds, opens, closes)
+    # two grammar words swap in honest English ("is there", "so do we"), and so does a
+    # grammar word with an adverb ("had recently", "recently had"): a word-order error
+    # is flagged where a grammar word meets another content word (the pair still stands
+    # for its run: its neighbours are not flagged in its place)
+    adverb = model._wc[ids] == _adverb_class()
+    movable = np.where(ca >= 0, adverb[1:], adverb[:-1])
+    hit_reorder = (reorder >= min_reorder_odds) & ((ca >= 0) != (cb >= 0)) & ~movable
     hit = usable & (hit_pair | hit_class | hit_background | hit_reorder)
     for i in np.flatnonzero(hit).tolist():
         k = int(doc[i])
         tk, j = tks[k], i - first[k]
-        if not _adjacent(tk, j):
+        inside = _adjacent(tk, j)
+        if not (inside or (hit_reorder[i] and _cut_compound(tk, j))):
             continue
         x, y = tk.words[j], tk.words[j + 1]
         span = (tk.text, tk.starts[j], tk.ends[j + 1], "improbable")
-        if hit_reorder[i] and not (hit_pair[i] or hit_class[i]):
+        if hit_reorder[i] and not (inside and (hit_pair[i] or hit_class[i])):
             e = float(reorder[i])
+            edge = ", and how often each word stands by a comma or a sentence's edge"
             why = (f"word order: '{x} {y}' with its neighbours is {math.exp(e):.0f} times likelier as "
                    f"'{y.lower()} {x.lower()}' (Google Books word pairs, this corpus, and how often "
-                   f"their word classes meet)")
+                   f"their word classes meet{edge if opens[i] or closes[i + 1] else ''})")
             out[k].append(make_flag(*span, 0.5 + (REORDER_SCORE - 0.5) * (1 - min_reorder_odds / e), why))
             continue
         if hit_background[i] and not (hit_pair[i] or hit_class[i]):
@@ -470,6 +535,38 @@ def _pair_masks(tks: Sequence[Tokens], first: Sequence[int]) -> np.ndarray:
     return mask
 
 
+def marks(tk: Tokens) -> dict[str, np.ndarray]:
+    """Per mark of MARKS, the indices of the words beside it: the last word of a sentence
+    with its . ! or ? right after it, a word right before a comma, the word after one,
+    the first word of a sentence.
+
+    >>> {m: at.tolist() for m, at in marks(Tokens("He left. Did she, then? Yes, she did - twice")).items()}
+    {'end': [1, 4], 'before_comma': [3, 5], 'after_comma': [4, 6], 'start': [0, 2, 5]}
+    """
+    text, starts, ends = tk.text, tk.starts, tk.ends
+    end = [i1 - 1 for i0, i1 in tk.ranges if i1 > i0 and text[ends[i1 - 1]:ends[i1 - 1] + 1] in (".", "!", "?")]
+    before, after = [], []
+    for m in _COMMA.finditer(text):
+        p = m.start()
+        i = bisect_left(ends, p)
+        if i < len(tk) and ends[i] == p:
+            before.append(i)
+        j = bisect_right(starts, p)
+        if j < len(tk) and not text[p + 1:starts[j]].strip():
+            after.append(j)
+    return {"end": np.array(end, np.int64), "before_comma": np.array(before, np.int64),
+            "after_comma": np.array(after, np.int64), "start": np.array([i0 for i0, i1 in tk.ranges if i1 > i0], np.int64)}
+
+
+def _mark_odds(model: BigramModel, mark: str, now: np.ndarray, swapped: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """Per pair cut off on one side by ``mark``, the log of how much likelier the corpus
+    puts ``swapped`` beside that mark than ``now``, the word there (word ids): what a
+    swap gains where no word pair tells ('"...," said she.': "said" ends sentences, "she"
+    seldom does). ``own`` is 1 where ``now`` beside this very mark was counted.
+    """
+    return np.log(model.mark_share(mark, swapped)) - np.log(model.mark_share(mark, now, own))
+
+
 def _window(odds: np.ndarray) -> np.ndarray:
     """A pair's odds plus those of the pairs on either side, which share its words.
 
@@ -483,12 +580,43 @@ def _window(odds: np.ndarray) -> np.ndarray:
 
 
 def _adjacent(tk: Tokens, i: int) -> bool:
-    """Words ``i`` and ``i + 1`` are next to each other in the sentence: only spaces between, not in a compound."""
+    """Words ``i`` and ``i + 1`` are next to each other in the sentence: only spaces (or
+    double quotes, which leave the grammar alone) between, not in a compound.
+
+    >>> tk = Tokens('its "dangerous" views, the on-going talks')
+    >>> [_adjacent(tk, i) for i in range(4)]
+    [True, True, False, False]
+    """
     text, starts, ends = tk.text, tk.starts, tk.ends
-    if text[ends[i]:starts[i + 1]].strip():
+    if text[ends[i]:starts[i + 1]].strip(' "“”'):
         return False  # punctuation breaks the pair
     # part of a compound ("the on-going", "have-nots"), not a word of the sentence
     return text[ends[i + 1]:ends[i + 1] + 1] != "-" and text[starts[i] - 1:starts[i]] != "-"
+
+
+def _cut_compound(tk: Tokens, i: int) -> str | None:
+    """Whether words ``i`` and ``i + 1``, a space apart, are a grammar word that a
+    hyphen joins to the word beyond it and its neighbour: the side of that hyphen
+    ("left" or "right"), or None.
+
+    A swap that takes a grammar word into a compound ("re-open it": "re-it
+    open") leaves the compound's broken pair ("re it") to tell; the test weighs
+    it as the neighbour on that side.
+
+    >>> _cut_compound(Tokens("to re-it open"), 2), _cut_compound(Tokens("the vice-of chair"), 2)
+    ('left', 'left')
+    >>> _cut_compound(Tokens("grain for-fuel crops"), 0), _cut_compound(Tokens("a well-known plan"), 2)
+    ('right', None)
+    """
+    text, starts, ends = tk.text, tk.starts, tk.ends
+    if ends[i] == starts[i + 1] or text[ends[i]:starts[i + 1]].strip():
+        return None
+    joined_left = i > 0 and text[ends[i - 1]:starts[i]] == "-"
+    joined_right = i + 2 < len(tk) and text[ends[i + 1]:starts[i + 2]] == "-"
+    if joined_left == joined_right:
+        return None
+    side, word = ("left", tk.lower[i]) if joined_left else ("right", tk.lower[i + 1])
+    return side if word in FUNCTION_CLASS else None
 
 
 def _background_odds(model: BigramModel, a: np.ndarray, b: np.ndarray, seen: np.ndarray,
@@ -586,13 +714,22 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
 
 
 def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc: np.ndarray,
-                     first: Sequence[int], n: int, threshold: float) -> np.ndarray:
+                     first: Sequence[int], n: int, threshold: float, opens: np.ndarray, closes: np.ndarray) -> np.ndarray:
     """Per pair, the word-order odds of :func:`_reorder_odds` where they could reach
     ``threshold``, with a neighbour that punctuation separates left out (0 elsewhere).
 
     Why: the string test for punctuation costs a Python call per pair, so it is
     made only where the odds, with every neighbour's gain and none of its losses,
-    could reach the threshold. Only the oddest candidate of a run is kept.
+    could reach the threshold. Only the oddest candidate of a run is kept. A word
+    that ``opens`` a sentence or follows a comma, or ``closes`` before a comma or a
+    full stop, has that mark for a neighbour (:func:`_marked`).
+
+    Where punctuation cuts one neighbour off, the swap's gain on the other side is
+    not weighed against its loss on this one ("In Rome, this plan is": "plan this
+    is" gains "this is", while what "Rome plan" would lose goes uncounted), so
+    the pair itself must read better swapped. In a question the auxiliary comes
+    before its subject ("How will he cope?"), the very order this test calls
+    swapped, so questions are left out.
     """
     c, core, left, right = reorder
     out = np.zeros(n)
@@ -600,14 +737,61 @@ def _checked_reorder(reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], doc
     for i, o, lo, ro in zip(c[near].tolist(), core[near].tolist(), left[near].tolist(), right[near].tolist()):
         k = int(doc[i])
         tk, j = tks[k], i - first[k]
-        if not _adjacent(tk, j):
+        cut = None if _adjacent(tk, j) else _cut_compound(tk, j)
+        if (cut is None and not _adjacent(tk, j)) or _in_question(tk, j):
             continue
-        from_left = lo if j > 0 and _adjacent(tk, j - 1) else 0.0
-        out[i] = o + from_left + (ro if j + 2 < len(tk) and _adjacent(tk, j + 1) else 0.0)
+        has_left = cut == "left" or bool(opens[i]) or (j > 0 and _adjacent(tk, j - 1))
+        has_right = cut == "right" or bool(closes[i + 1]) or (j + 2 < len(tk) and _adjacent(tk, j + 1))
+        if o <= 0 and not (has_left and has_right):
+            continue
+        out[i] = o + (lo if has_left else 0.0) + (ro if has_right else 0.0)
     peak = out > 0
     peak[:-1] &= out[:-1] >= out[1:]
     peak[1:] &= out[1:] >= out[:-1]
     return np.where(peak, out, 0.0)
+
+
+#: What may close a question after its "?": quotes and brackets.
+_CLOSERS = "\"'”’)]"
+
+
+def _in_question(tk: Tokens, j: int) -> bool:
+    """Word ``j`` is in a sentence that ends with a question mark.
+
+    >>> tk = Tokens("Will he go? He will.")
+    >>> _in_question(tk, 1), _in_question(tk, 3)
+    (True, False)
+    """
+    at = bisect_right([i0 for i0, _ in tk.ranges], j) - 1
+    if at < 0:
+        return False
+    s, e = tk.sentences[at]
+    return tk.text[s:e].rstrip().rstrip(_CLOSERS).endswith("?")
+
+
+def _marked(model: BigramModel, reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], first: Sequence[int],
+            ids: np.ndarray, fitted: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
+    """The word-order odds of :func:`_reorder_odds` with punctuation for the neighbour it
+    cuts off: a comma or the sentence's start before the pair, a comma or full stop after it (MARKS). The swap
+    changes which word stands beside the mark, which the corpus tells as it tells a
+    word pair. ``fitted`` is per pair. Returns the odds, and per word whether a comma
+    comes before it (``opens``) and whether a mark comes after it (``closes``).
+    """
+    at = {m: np.zeros(len(ids), bool) for m in MARKS}
+    for f, tk in zip(first, tks):
+        for mark, words in marks(tk).items():
+            at[mark][f + words] = True
+    c, core, left, right = reorder
+    left, right = left.copy(), right.copy()
+    a, b, own = ids[c], ids[c + 1], fitted[c]
+    # the pair across the punctuation, counted as any other, is replaced by the mark
+    for mark in ("end", "before_comma"):
+        k = at[mark][c + 1]
+        right[k] = _mark_odds(model, mark, b[k], a[k], own[k])
+    for mark in ("after_comma", "start"):
+        k = at[mark][c]
+        left[k] = _mark_odds(model, mark, a[k], b[k], own[k])
+    return (c, core, left, right), at["after_comma"] | at["start"], at["end"] | at["before_comma"]
 
 
 def _count_in(values: np.ndarray, queries: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from .foreign import english_share, find_untranslated
 from .grammar import find_dropped, find_duplicated
 from .lexicon import english_table, foreign_table
 from .lm import MIN_EXPECTED, BigramModel, find_improbable_many
+from .splits import find_cut_contractions
 from .text import Tokens
 from .words import RARE_ZIPF, deletion_index, find_glued, find_misspellings, rare_words
 
@@ -266,6 +267,8 @@ class ArtifactScorer:
             flags += find_untranslated(tk, seed=self.seed)
         if "capitalisation" in on:
             flags += find_capitalisation(tk, stats, self._model)
+        if "improbable" in on:
+            flags += find_cut_contractions(tk)  # the word pairs of the batch follow in _single_many
         return flags, True
 
 

@@ -102,3 +102,74 @@ def test_a_fitted_documents_own_pairs_and_class_pairs_are_no_evidence_for_its_wo
     mine = find_improbable(odd, BigramModel().fit([*corpus, odd]), fitted=True)
     kinds = lambda flags: [(f.start, f.reason.split(" with ")[0]) for f in flags]  # noqa: E731
     assert kinds(mine) == kinds(alone)
+
+
+def test_a_grammar_word_swapped_into_a_compound_is_judged_with_the_compound():
+    # "vice-chair of" with "chair of" swapped: the hyphen hides "vice of" from a
+    # test that keeps to the words of the sentence
+    [flag] = _alone("He is the vice-of chair the board of trustees.")
+    assert flag.text == "of chair" and "word order" in flag.reason
+    for honest in ("He is the vice-chair of the board of trustees.", "A drive-in cinema opened in the town.",
+                   "They held a sit-in protest at the office.", "The follow-up meeting is on Monday."):
+        assert _alone(honest) == []
+
+
+def test_a_question_is_no_word_order_error():
+    # a corpus where "to" comes before verbs and "the" before nouns, never after
+    verbs = "build open sell close repair paint visit extend move rebuild inspect clean".split()
+    nouns = "bridge station school library market hospital road stadium harbour factory".split()
+    model = BigramModel().fit(Tokens(f"Officials plan to {v} the {n} soon, and the {n} will stay open.")
+                              for v in verbs for n in nouns)
+    assert [f.text for f in find_improbable(Tokens("Officials plan to the renovate museum soon."), model)] \
+        == ["the renovate"]
+    # a question inverts the order the test reads: it is left alone
+    assert find_improbable(Tokens("Do officials plan to the renovate museum soon?"), model) == []
+
+
+def test_the_full_stop_tells_which_word_ends_a_sentence():
+    # "she" seldom ends a sentence of this corpus, "said" often does; the pair itself
+    # is as common either way round
+    corpus = [Tokens(t) for t in ['"We will not give up," she said. She told reporters that she had no regrets.',
+                                  "The minister was tired, she said. She did not want to go.",
+                                  '"It is over," an officer said.'] * 100 + ["He said she would stay."] * 20]
+    model = BigramModel().fit(corpus)
+    [flag] = find_improbable(Tokens('"We are ready for the vote," said she.'), model)
+    assert flag.text == "said she" and "sentence's edge" in flag.reason
+    for honest in ('"We are ready for the vote," she said.', "Asked about the vote, the chairman said she was ready."):
+        assert find_improbable(Tokens(honest), model) == []
+
+
+def test_a_comma_tells_which_word_opens_a_clause():
+    # this corpus puts "it" after commas, never "filed"
+    corpus = [Tokens(t) for t in ["Last week, it filed a lawsuit against the firm.",
+                                  "The firm filed a claim, and it said the case was strong.",
+                                  "On Friday, it said the firm had filed papers."] * 100
+              + ["They filed it on time."] * 10]
+    model = BigramModel().fit(corpus)
+    [flag] = find_improbable(Tokens("On Monday, filed it a claim against the bank."), model)
+    assert flag.text == "filed it" and "sentence's edge" in flag.reason
+    assert find_improbable(Tokens("On Monday, it filed a claim against the bank."), model) == []
+
+
+
+def test_the_sentence_start_tells_which_word_opens_a_sentence():
+    corpus = [Tokens(t) for t in ["It filed a lawsuit against the firm last week.",
+                                  "The firm filed a claim and it said the case was strong.",
+                                  "It said the firm had filed papers."] * 100 + ["They filed it on time."] * 10]
+    model = BigramModel().fit(corpus)
+    [flag] = find_improbable(Tokens("Filed it a claim against the bank on Monday."), model)
+    assert flag.text == "Filed it" and "sentence's edge" in flag.reason
+    assert find_improbable(Tokens("It filed a claim against the bank on Monday."), model) == []
+
+
+def test_an_adverb_moves_past_a_grammar_word_without_a_word_order_error():
+    # adverbs follow "has" throughout this corpus, yet "swiftly has" is still English;
+    # a determiner moved the same way is not
+    advs = "quickly slowly quietly openly rarely firmly gently briefly boldly calmly".split()
+    verbs = "opened closed sold built repaired painted visited extended moved cleaned".split()
+    nouns = "bridge station school library market hospital road stadium harbour factory".split()
+    model = BigramModel().fit(Tokens(f"The {n} has {a} {v} the {m} nearby.")
+                              for a in advs for v in verbs for n, m in zip(nouns, nouns[1:]))
+    assert find_improbable(Tokens("The museum swiftly has renovated the gallery nearby."), model) == []
+    assert "the renovated" in [f.text for f in find_improbable(Tokens("The museum has the renovated gallery nearby."),
+                                                                 model)]
