@@ -213,11 +213,12 @@ def _best(targets: np.ndarray, sims: np.ndarray, position: np.ndarray, min_simil
 
 
 def _join(units: Sequence[np.ndarray], links: Sequence[tuple[int, int]]) -> list[list[int]]:
-    """Groups of two or more documents after the links, sorted, ordered by first member."""
-    parent = list(range(len(units)))
+    """Groups of two or more documents after the links, sorted, ordered by first member.
+    Only the linked units are merged; the others (tens of thousands) pass through."""
+    parent: dict[int, int] = {}
 
     def root(x: int) -> int:
-        while parent[x] != x:
+        while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
@@ -225,9 +226,10 @@ def _join(units: Sequence[np.ndarray], links: Sequence[tuple[int, int]]) -> list
     for a, b in links:
         parent[root(a)] = root(b)
     merged: dict[int, list[int]] = {}
-    for k, members in enumerate(units):
-        merged.setdefault(root(k), []).extend(members.tolist())
-    return sorted(sorted(g) for g in merged.values() if len(g) > 1)
+    for k in parent:
+        merged.setdefault(root(k), []).extend(units[k].tolist())
+    kept = (units[k].tolist() for k in range(len(units)) if len(units[k]) > 1 and k not in parent)
+    return sorted([*kept, *(sorted(g) for g in merged.values())])
 
 
 def _link_pair(query: np.ndarray, target: np.ndarray, matrix: sp.csr_matrix) -> Pair:
