@@ -6,7 +6,7 @@ import pytest
 
 from dedupe.errors import ConfigError
 from dedupe.shingles import featurize, hash_key
-from dedupe.verify import TermWeights, accept_pairs, pair_similarity
+from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns
 
 STORY = (
     "Prime Minister Elena Vasquez announced on Monday a flood defence plan for the coastal city of "
@@ -110,6 +110,17 @@ def test_pair_similarity_chunks_equal_one_pass():
     np.testing.assert_array_equal(pair_similarity(X, pairs, chunk=1), whole)
     dense = X.toarray()
     np.testing.assert_allclose(whole, (dense[pairs[:, 0]] * dense[pairs[:, 1]]).sum(axis=1), atol=1e-12)
+
+
+def test_pair_similarity_is_the_same_either_way_round_and_on_used_columns():
+    texts = NEWS + [f"{a} met {b} in Oslo." for a in ("Kim", "Putin", "Vasquez") for b in ("Xi", "Modi")]
+    X = TermWeights(n_features=1 << 12).fit(terms_of(texts)).transform(terms_of(texts))
+    pairs = np.array([(i, j) for i in range(len(texts)) for j in range(len(texts)) if i != j])
+    sims = pair_similarity(X, pairs)
+    np.testing.assert_array_equal(sims, pair_similarity(X, pairs[:, ::-1]))
+    narrow = used_columns(X)
+    assert narrow.shape[1] < X.shape[1] and narrow.shape[1] == len(np.unique(X.indices))
+    np.testing.assert_array_equal(pair_similarity(narrow, pairs), sims)
     assert pair_similarity(X, np.empty((0, 2), dtype=np.int64)).shape == (0,)
 
 
