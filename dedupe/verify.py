@@ -174,20 +174,15 @@ def _against_table(matrix: sp.csr_matrix, firsts: np.ndarray, slot: np.ndarray, 
     return sims
 
 
-# Pair ends sorted at once by _best_similarities: bounds its memory (a few
-# hundred MB) however many candidates a million documents give.
-_ENDS_PER_BLOCK = 4_000_000
+# Similarity levels _contenders sorts pair ends into: each holds about twice the
+# ends of the one above, the top one about as many as the documents' best need.
+_LEVELS = 8
 
 
 def _best_similarities(pairs: np.ndarray, similarity: np.ndarray, n_docs: int, count: int) -> np.ndarray:
     """``(n_docs, count)``: each document's ``count`` best candidate similarities,
-    best first, 0-padded. Documents are taken a block at a time, so only that
-    block's pair ends are sorted.
-
-    The similarities are sorted once; each pair end is then one int64 key,
-    (document, the pair's place in that order), and a plain sort of the keys
-    groups the ends by document, best first -- several times faster than a
-    two-key lexsort of millions of ends.
+    best first, 0-padded. Only the pair ends that can be among them
+    (:func:`_contenders`, a tenth or so) are sorted.
 
     >>> _best_similarities(np.array([[0, 1], [0, 2]]), np.array([0.5, 0.7]), 3, 2).tolist()
     [[0.7, 0.5], [0.5, 0.0], [0.7, 0.0]]
@@ -195,25 +190,32 @@ def _best_similarities(pairs: np.ndarray, similarity: np.ndarray, n_docs: int, c
     top = np.zeros((n_docs, count))
     if not len(pairs):
         return top
-    order = np.argsort(-similarity)
-    ranked = similarity[order]
-    place = np.empty(len(pairs), dtype=np.int64)
-    place[order] = np.arange(len(pairs))
-    del order
-    shift = max(1, (len(pairs) - 1).bit_length())
-    blocks = max(1, -(-2 * len(pairs) // _ENDS_PER_BLOCK))
-    step = -(-n_docs // blocks)
-    for low in range(0, n_docs, step):
-        high = min(low + step, n_docs)
-        mine = [(pairs[:, side] >= low) & (pairs[:, side] < high) for side in (0, 1)]
-        keys = np.concatenate([((pairs[mine[side], side] - low) << shift) | place[mine[side]] for side in (0, 1)])
-        del mine
-        keys.sort()
-        ends = keys >> shift
-        rank = np.arange(len(ends)) - np.searchsorted(ends, np.arange(high - low))[ends]
-        keep = rank < count
-        top[ends[keep] + low, rank[keep]] = ranked[keys[keep] & ((1 << shift) - 1)]
+    docs, values = _contenders(pairs, similarity, n_docs, count)
+    order = np.lexsort((-values, docs))
+    docs, values = docs[order], values[order]
+    rank = np.arange(len(docs)) - np.searchsorted(docs, docs)
+    best = rank < count
+    top[docs[best], rank[best]] = values[best]
     return top
+
+
+def _contenders(pairs: np.ndarray, similarity: np.ndarray, n_docs: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(document, similarity)`` of the pair ends that may be among their
+    document's ``count`` best: each document keeps its ends of the highest
+    similarity levels that hold ``count`` of them (levels cut at quantiles of
+    ``similarity``), so every end it drops is below every end it keeps."""
+    share = count * n_docs / (2 * len(pairs))
+    sample = similarity[:: max(1, len(similarity) // 100_000)]  # quantiles only steer the cost
+    cuts = np.unique(np.quantile(sample, np.clip(1 - share * 2.0 ** np.arange(_LEVELS), 0, 1)))
+    level = len(cuts) - np.searchsorted(cuts, similarity, side="right")  # 0: at least the highest cut
+    held = np.zeros(n_docs * (len(cuts) + 1), dtype=np.int64)
+    for side in (0, 1):
+        held += np.bincount(pairs[:, side] * (len(cuts) + 1) + level, minlength=len(held))
+    enough = np.cumsum(held.reshape(n_docs, -1), axis=1) >= count
+    lowest = np.where(enough[:, -1], np.argmax(enough, axis=1), len(cuts))  # each document's last level kept
+    kept = [level <= lowest[pairs[:, side]] for side in (0, 1)]
+    return (np.concatenate([pairs[kept[side], side] for side in (0, 1)]),
+            np.concatenate([similarity[kept[side]] for side in (0, 1)]))
 
 
 def accept_pairs(

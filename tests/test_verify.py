@@ -183,7 +183,8 @@ def test_no_pairs_gives_empty_mask():
     assert out.shape == (0,) and out.dtype == bool
 
 
-def test_ranking_neighbours_block_by_block_changes_no_decision(monkeypatch):
+@pytest.mark.parametrize("levels", [1, 3, 8])
+def test_best_similarities_sorting_only_contenders_match_sorting_all(monkeypatch, levels):
     import dedupe.verify
 
     rng = np.random.default_rng(4)
@@ -191,8 +192,11 @@ def test_ranking_neighbours_block_by_block_changes_no_decision(monkeypatch):
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     # Rounded, so many similarities tie, as they do between syndicated copies.
     similarity = np.round(rng.beta(1, 4, size=len(pairs)), 2)
-    kwargs = dict(threshold=0.35, low_threshold=0.15, margin=2.0, neighbours=5)
-    whole = accept_pairs(pairs, similarity, 300, **kwargs)
-    monkeypatch.setattr(dedupe.verify, "_ENDS_PER_BLOCK", 97)
-    np.testing.assert_array_equal(accept_pairs(pairs, similarity, 300, **kwargs), whole)
+    expected = np.zeros((300, 6))
+    for doc in range(300):
+        mine = np.sort(similarity[(pairs == doc).any(axis=1)])[::-1][:6]
+        expected[doc, : len(mine)] = mine
+    monkeypatch.setattr(dedupe.verify, "_LEVELS", levels)
+    np.testing.assert_array_equal(dedupe.verify._best_similarities(pairs, similarity, 300, 6), expected)
+    whole = accept_pairs(pairs, similarity, 300, threshold=0.35, low_threshold=0.15, margin=2.0, neighbours=5)
     assert 0 < whole.sum() < len(pairs)
