@@ -157,9 +157,8 @@ class _Matches:
         """Per row, ``(unit ids, similarities)`` of the block's units in another
         language with a similarity of at least ``floor``."""
         sims = rows @ block
-        row = np.repeat(np.arange(rows.shape[0]), np.diff(sims.indptr))
         strong = np.flatnonzero(sims.data >= self.floor)
-        targets, row = block_ids[sims.indices[strong]], row[strong]
+        targets, row = block_ids[sims.indices[strong]], np.searchsorted(sims.indptr, strong, side="right") - 1
         keep = self.code[targets] != row_code[row]
         targets, values, row = targets[keep], sims.data[strong][keep], row[keep]
         bounds = np.searchsorted(row, np.arange(rows.shape[0] + 1))
@@ -183,7 +182,7 @@ def _centroids(units: Sequence[np.ndarray], matrix: sp.csr_matrix) -> sp.csr_mat
     owner = np.repeat(np.arange(len(units)), [len(m) for m in units])
     membership = sp.csr_matrix((np.ones(len(owner)), (owner, np.concatenate(units))),
                                shape=(len(units), matrix.shape[0]))
-    return normalize(membership @ matrix).tocsr()
+    return normalize(membership @ matrix, copy=False).tocsr()  # a new matrix: normalised in place
 
 
 def _units(groups: Sequence[Sequence[int]], n: int) -> list[np.ndarray]:
