@@ -94,7 +94,7 @@ class TermWeights:
         indptr = np.concatenate(([0], np.cumsum(np.bincount(doc, minlength=len(documents)))))
         matrix = sp.csr_matrix((vals * idf[cols], cols, indptr), shape=(len(documents), self.n_features))
         matrix.sum_duplicates()
-        return normalize(matrix)
+        return normalize(matrix, copy=False)  # a new matrix: normalised in place
 
 
 def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features]]:
