@@ -20,9 +20,11 @@ the CLI passes a rich progress bar).
 """
 from __future__ import annotations
 
+import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache, partial
 from typing import TypeVar
 
@@ -474,21 +476,37 @@ def scan_documents(
     config = config or ScanConfig()
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
-    find_boilerplate(documents, config, workers=workers, mapper=mapper)
-    features = analyse(documents, config, workers=workers, mapper=mapper, track=track)
-    signatures = sign(features, config)
-    pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers)
-    del features, signatures
-    if config.score:
-        # The canonical copy is the one that scores cleanest alone; then every
-        # member of a cluster is scored again, against it and the other copies.
-        scorer = fit_scorer((d.text for d in documents), config, workers=workers)
-        score_artifacts(documents, scorer, range(len(documents)), track=track, workers=workers)
-    clusters = build_clusters(documents, pairs, matrix, config)
-    if config.score:
-        members = [m for c in clusters for m in c.members]
-        score_artifacts(documents, scorer, members, clusters, track, workers=workers)
+    with _collector_paused():
+        find_boilerplate(documents, config, workers=workers, mapper=mapper)
+        features = analyse(documents, config, workers=workers, mapper=mapper, track=track)
+        signatures = sign(features, config)
+        pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers)
+        del features, signatures
+        if config.score:
+            # The canonical copy is the one that scores cleanest alone; then every
+            # member of a cluster is scored again, against it and the other copies.
+            scorer = fit_scorer((d.text for d in documents), config, workers=workers)
+            score_artifacts(documents, scorer, range(len(documents)), track=track, workers=workers)
+        clusters = build_clusters(documents, pairs, matrix, config)
+        if config.score:
+            members = [m for c in clusters for m in c.members]
+            score_artifacts(documents, scorer, members, clusters, track, workers=workers)
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a scan (and the workers it forks). A scan
+    makes millions of small objects that form no cycles -- spans, features, term
+    tables, pairs -- and each collection walks every live one again: ~5% of a
+    100k scan's CPU time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def scan(
