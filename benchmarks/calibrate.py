@@ -44,7 +44,7 @@ from dedupe.engines.local import default_workers  # noqa: E402
 from dedupe.pipeline import analyse, find_boilerplate, sign  # noqa: E402
 from dedupe.types import Document  # noqa: E402
 from dedupe.numberset import numbers_disagree  # noqa: E402
-from dedupe.verify import TermWeights, accept_pairs, pair_similarity  # noqa: E402
+from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns  # noqa: E402
 
 CHROME = [
     ["World News Today", "Home | Politics | Business", "Share this article", "Comments (0)"],
@@ -141,7 +141,7 @@ def main() -> None:
     features = analyse(docs, config, workers=default_workers())
     sigs = sign(features, config)
     cand = candidate_pairs(sigs, bands=config.lsh.bands, rows=config.lsh.rows, window=config.lsh.window)
-    matrix = TermWeights().fit(features).transform(features)
+    matrix = used_columns(TermWeights().fit(features).transform(features))
     sims = pair_similarity(matrix, cand)
     labels_arr = np.array(labels, dtype=object)
     langs = np.array([d.language or "" for d in docs], dtype=object)

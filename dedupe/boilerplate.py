@@ -215,8 +215,10 @@ def _member(values: np.ndarray, members: np.ndarray) -> np.ndarray:
     return members[at] == values
 
 
-def _pair_overlap(hashes, weights, doc_freq, judged, ptr, sample: np.ndarray, line_docs: int) -> tuple[float, float]:
-    """Return ``(shared, total)`` summed over all pairs of sampled documents.
+def _pair_overlaps(hashes, weights, doc_freq, judged, ptr, line_ids: np.ndarray, n_ids: int,
+                   samples: Sequence[np.ndarray], line_docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(shared, total)`` of each frequent line, summed over all pairs of
+    its sampled documents (``samples``; ``line_docs``: how many documents hold it).
 
     Per pair, ``shared`` is the character weight of the lines both hold and
     ``total`` the weight of the smaller document, so ``shared / total`` pools the
@@ -225,23 +227,38 @@ def _pair_overlap(hashes, weights, doc_freq, judged, ptr, sample: np.ndarray, li
     and *foreign* lines, more widespread than the line under test and found
     mostly in documents without it (other sites' chrome around a syndicated
     story); they say nothing about whether these documents are copies.
+
+    All lines at once, in flat arrays (tens of thousands of small numpy calls
+    cost more than the sums). A line held by ``m`` of the sampled documents with
+    weights summing to ``W`` is shared by ``m - 1`` pairs for each of them, so
+    ``shared`` sums ``(m - 1) * W`` over the lines, halved for pairs counted both
+    ways. The weights are whole numbers, so every sum is exact in any order.
     """
-    slots, owner = _gather(ptr, sample)
-    n = len(sample)
-    _, inverse, counts = np.unique(hashes[slots], return_inverse=True, return_counts=True)
+    sizes = np.fromiter(map(len, samples), dtype=np.int64, count=len(samples))
+    docs = np.concatenate(samples)
+    doc_entry = np.repeat(np.arange(len(samples)), sizes)
+    slots, owner = _gather(ptr, docs)
+    entry = doc_entry[owner]
+    n = sizes[entry]
+    _, group, counts = np.unique(entry * n_ids + line_ids[slots], return_inverse=True, return_counts=True)
     # Estimated number of documents holding both this line and the line under test.
-    both = counts[inverse] * (line_docs / n)
+    both = counts[group] * (line_docs[entry] / n)
     freq = doc_freq[slots]
-    foreign = (freq > _ELSEWHERE * both) & (freq > line_docs)
+    foreign = (freq > _ELSEWHERE * both) & (freq > line_docs[entry])
     keep = ~foreign & ~judged[slots]
-    held = np.zeros((n, len(counts)))
-    held[owner[keep], inverse[keep]] = weights[slots][keep]
-    common = held @ (held > 0).T
-    # Sums over pairs a < b: common is symmetric; the i-th smallest size is the
-    # minimum of its pairs with the n - 1 - i larger ones.
-    shared = (common.sum() - np.trace(common)) / 2
-    smallest = np.sort(held.sum(axis=1))
-    return float(shared), float(smallest @ np.arange(n - 1, -1, -1))
+    weight = np.where(keep, weights[slots], 0).astype(np.float64)
+    held_weight = np.bincount(group, weights=weight)
+    held_by = np.bincount(group, weights=keep)
+    group_entry = np.zeros(len(counts), dtype=np.int64)
+    group_entry[group] = entry
+    shared = np.bincount(group_entry, weights=(held_by - 1) * held_weight, minlength=len(samples)) / 2
+    # Sums over pairs a < b of the smaller size: the i-th smallest document of a
+    # sample is the smaller one of its pairs with the n - 1 - i larger ones.
+    size = np.bincount(owner, weights=weight, minlength=len(docs))
+    order = np.lexsort((size, doc_entry))
+    rank = np.arange(len(docs)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    total = np.bincount(doc_entry, weights=size[order] * (sizes[doc_entry] - 1 - rank), minlength=len(samples))
+    return shared, total
 
 
 class _Frequent(NamedTuple):
@@ -457,7 +474,8 @@ class Boilerplate:
     def _decide(self, hashes: np.ndarray, weights: np.ndarray, ptr: np.ndarray) -> tuple[frozenset[int], dict]:
         """Apply the class rule to the flat per-document arrays (document ``d`` owns ``ptr[d]:ptr[d+1]``)."""
         distinct, counts = np.unique(hashes, return_counts=True)
-        doc_freq = counts.astype(np.uint32)[np.searchsorted(distinct, hashes)]
+        line_ids, n_lines = np.searchsorted(distinct, hashes), len(distinct)
+        doc_freq = counts.astype(np.uint32)[line_ids]
         del distinct, counts
         doc_of = np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
         frequent = self._frequent_lines(hashes, weights, doc_freq, doc_of)
@@ -469,11 +487,15 @@ class Boilerplate:
             # Clear chrome first: once it is ignored, short stories stand out from what is left.
             threshold = self.max_copy_overlap * _SCHEDULE[min(step, len(_SCHEDULE) - 1)]
             found, kept = [], []
-            for i in undecided:
-                sample = frequent.samples[frequent.ptr[i]:frequent.ptr[i + 1]]
-                key = (int(frequent.docs[i]), sample.tobytes())
-                if key not in cache:
-                    cache[key] = _pair_overlap(hashes, weights, doc_freq, judged, ptr, sample, key[0])
+            samples = [frequent.samples[frequent.ptr[i]:frequent.ptr[i + 1]] for i in undecided]
+            keys = [(int(frequent.docs[i]), sample.tobytes()) for i, sample in zip(undecided, samples)]
+            missing = {key: sample for key, sample in zip(keys, samples) if key not in cache}
+            if missing:
+                line_docs = np.array([docs for docs, _ in missing], dtype=np.int64)
+                overlaps = _pair_overlaps(hashes, weights, doc_freq, judged, ptr, line_ids, n_lines,
+                                          list(missing.values()), line_docs)
+                cache.update(zip(missing, zip(*(o.tolist() for o in overlaps))))
+            for i, sample, key in zip(undecided, samples, keys):
                 shared, total = cache[key]
                 # Remove the line's own contribution: every pair of sampled documents shares it.
                 own = len(sample) * (len(sample) - 1) / 2 * float(frequent.weight[i])

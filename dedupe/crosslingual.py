@@ -20,6 +20,13 @@ story's translations stand out, stories that only share actors do not. Each
 query joins at most one group a pass, and the passes stop when nothing joins
 (three at most), so a wrong link adds a group or two, it does not chain.
 
+Only similarities of at least ``min_similarity`` can decide a link (a weaker
+runner-up counts as ``min_similarity``), so a query keeps just those -- a few
+of the tens of thousands of groups its centroid touches. A pass joins a few
+hundred of tens of thousands of groups, and a query's similarity to a group
+that did not change is the same number, so later passes only compute the
+products of the new groups (:class:`_Matches`).
+
 >>> import numpy as np, scipy.sparse as sp
 >>> rows = sp.csr_matrix(np.array([[1.0, 0, 0], [0.6, 0.8, 0], [0, 0, 1.0]]))
 >>> link_languages([], ["en", "ru", "en"], rows, min_similarity=0.05, margin=1.5)[0]
@@ -64,13 +71,14 @@ def link_languages(
         raise ConfigError(f"{len(languages)} languages for {n} term rows; give one per document")
     codes = {lang: k for k, lang in enumerate(sorted({lang or "" for lang in languages}))}
     doc_code = np.array([codes[lang or ""] for lang in languages], dtype=np.int64)
+    matches = _Matches(matrix, doc_code, min_similarity)
     groups, pairs = [list(g) for g in groups], []
     # A second pass lets a third language find the story through the versions
     # that joined it in the first (a Japanese translation of an English source
     # that an Icelandic translation joined); passes stop when nothing joins.
     for _ in range(_PASSES):
         units = _units(groups, n)
-        links = _links(units, doc_code, matrix, min_similarity, margin)
+        links = matches.links(units, margin)
         if not links:
             break
         groups = _join(units, links)
@@ -78,25 +86,103 @@ def link_languages(
     return groups, pairs
 
 
-def _links(units: list[np.ndarray], doc_code: np.ndarray, matrix: sp.csr_matrix,
-           min_similarity: float, margin: float) -> list[tuple[int, int]]:
-    """``(query, target)`` unit pairs: each query unit and the unit it joins."""
-    unit_code = np.array([Counter(doc_code[m].tolist()).most_common(1)[0][0] for m in units], dtype=np.int64)
-    queries = np.flatnonzero(unit_code != Counter(doc_code.tolist()).most_common(1)[0][0])
-    if not len(queries):
-        return []
+class _Matches:
+    """Each query unit's similar units (at least ``min_similarity``, other
+    language), kept from one pass to the next.
+
+    Units are known by ``(first member, size)``: they only grow by joining, so
+    a unit with the same first member and size is the same unit. Each gets an
+    id when first seen; its centroid's column block (the transposed centroids
+    of the units new in that pass) is kept for the queries that come later.
+    """
+
+    def __init__(self, matrix: sp.csr_matrix, doc_code: np.ndarray, min_similarity: float):
+        self.matrix, self.doc_code, self.floor = matrix, doc_code, min_similarity
+        self.majority = Counter(doc_code.tolist()).most_common(1)[0][0] if len(doc_code) else 0
+        self.ids: dict[tuple[int, int], int] = {}
+        self.code = np.empty(0, dtype=np.int64)  # each id's language code
+        self.blocks: list[tuple[np.ndarray, sp.csr_matrix]] = []  # (ids, transposed centroids)
+        self.found: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # query id -> (unit ids, similarities)
+
+    def links(self, units: list[np.ndarray], margin: float) -> list[tuple[int, int]]:
+        """``(query, target)`` unit positions: each query unit and the unit it joins."""
+        ids, fresh = self._register(units)
+        position = np.full(len(self.code), -1, dtype=np.int64)
+        position[ids] = np.arange(len(ids))
+        queries = np.flatnonzero(self.code[ids] != self.majority)
+        known = np.array([q for q in queries if ids[q] in self.found], dtype=np.int64)
+        new = np.setdiff1d(queries, known)
+        # A known query only meets the new units; a new one meets every unit.
+        self._search(units, ids, known, self.blocks[-1:] if fresh else [], position)
+        self._search(units, ids, new, self.blocks, position)
+        self.found = {ids[q]: self.found[ids[q]] for q in queries}
+        links = []
+        for q in queries:
+            target = _best(*self.found[ids[q]], position, self.floor, margin)
+            if target is not None:
+                links.append((int(q), target))
+        return links
+
+    def _register(self, units: list[np.ndarray]) -> tuple[np.ndarray, bool]:
+        """Each unit's id, and whether any is new (then its centroids form a new block)."""
+        ids = np.empty(len(units), dtype=np.int64)
+        fresh = []
+        for k, members in enumerate(units):
+            uid = self.ids.setdefault((int(members[0]), len(members)), len(self.ids))
+            ids[k] = uid
+            if uid >= len(self.code):  # first seen in this pass
+                fresh.append(k)
+        if fresh:
+            self.code = np.concatenate([self.code, [_majority(self.doc_code[units[k]]) for k in fresh]])
+            block = _centroids([units[k] for k in fresh], self.matrix)
+            self.blocks.append((ids[fresh], block.T.tocsr()))
+        return ids, bool(fresh)
+
+    def _search(self, units: list[np.ndarray], ids: np.ndarray, queries: np.ndarray,
+                blocks: list[tuple[np.ndarray, sp.csr_matrix]], position: np.ndarray) -> None:
+        """Add to ``found`` the similar units of ``queries`` (positions) among ``blocks``,
+        and drop the units that are gone."""
+        for start in range(0, len(queries), _CHUNK):
+            chunk = queries[start:start + _CHUNK]
+            rows = _centroids([units[q] for q in chunk], self.matrix)
+            parts = [self._similar(rows, self.code[ids[chunk]], block_ids, block) for block_ids, block in blocks]
+            for k, q in enumerate(chunk):
+                found = [self.found.get(ids[q], _NONE), *(part[k] for part in parts)]
+                targets, sims = (np.concatenate(column) for column in zip(*found))
+                alive = position[targets] >= 0
+                self.found[ids[q]] = targets[alive], sims[alive]
+
+    def _similar(self, rows: sp.csr_matrix, row_code: np.ndarray, block_ids: np.ndarray,
+                 block: sp.csr_matrix) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per row, ``(unit ids, similarities)`` of the block's units in another
+        language with a similarity of at least ``floor``."""
+        sims = rows @ block
+        strong = np.flatnonzero(sims.data >= self.floor)
+        targets, row = block_ids[sims.indices[strong]], np.searchsorted(sims.indptr, strong, side="right") - 1
+        keep = self.code[targets] != row_code[row]
+        targets, values, row = targets[keep], sims.data[strong][keep], row[keep]
+        bounds = np.searchsorted(row, np.arange(rows.shape[0] + 1))
+        return [(targets[lo:hi], values[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+_NONE = (np.empty(0, dtype=np.int64), np.empty(0))
+
+
+def _majority(codes: np.ndarray) -> int:
+    """The most common code (the first met on ties)."""
+    if len(codes) == 1:  # most units are one document: no Counter for those
+        return int(codes[0])
+    return Counter(codes.tolist()).most_common(1)[0][0]
+
+
+def _centroids(units: Sequence[np.ndarray], matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """The normalised sum of each unit's term rows. Computed row by row the same
+    way whichever units are computed with it, so a unit's similarities do not
+    depend on the pass or the chunk."""
     owner = np.repeat(np.arange(len(units)), [len(m) for m in units])
-    membership = sp.csr_matrix((np.ones(len(owner)), (owner, np.concatenate(units))), shape=(len(units), len(owner)))
-    centroids = normalize(membership @ matrix).tocsr()
-    links = []
-    for start in range(0, len(queries), _CHUNK):
-        chunk = queries[start:start + _CHUNK]
-        sims = (centroids[chunk] @ centroids.T).tocsr()
-        for row, unit in enumerate(chunk):
-            found = _best(sims, row, unit_code != unit_code[unit], min_similarity, margin)
-            if found is not None:
-                links.append((int(unit), found))
-    return links
+    membership = sp.csr_matrix((np.ones(len(owner)), (owner, np.concatenate(units))),
+                               shape=(len(units), matrix.shape[0]))
+    return normalize(membership @ matrix, copy=False).tocsr()  # a new matrix: normalised in place
 
 
 def _units(groups: Sequence[Sequence[int]], n: int) -> list[np.ndarray]:
@@ -109,28 +195,29 @@ def _units(groups: Sequence[Sequence[int]], n: int) -> list[np.ndarray]:
     return units + [np.array([i]) for i in np.flatnonzero(~grouped)]
 
 
-def _best(sims: sp.csr_matrix, row: int, allowed: np.ndarray, min_similarity: float, margin: float) -> int | None:
-    """The unit that ``row`` joins, if its best allowed match stands out."""
-    lo, hi = sims.indptr[row], sims.indptr[row + 1]
-    cols, vals = sims.indices[lo:hi], sims.data[lo:hi]
-    keep = allowed[cols]
-    cols, vals = cols[keep], vals[keep]
-    if not len(cols):
+def _best(targets: np.ndarray, sims: np.ndarray, position: np.ndarray, min_similarity: float,
+          margin: float) -> int | None:
+    """The position of the unit a query joins, if its best match (``targets``,
+    all at least ``min_similarity``) stands out: a weaker runner-up counts as
+    ``min_similarity``."""
+    if not len(targets):
         return None
-    order = np.lexsort((cols, -vals))  # ties go to the lower unit, whatever the product's order
-    best = vals[order[0]]
-    runner_up = vals[order[1]] if len(order) > 1 else 0.0
-    if best >= min_similarity and best >= margin * max(runner_up, min_similarity):
-        return int(cols[order[0]])
+    places = position[targets]
+    order = np.lexsort((places, -sims))  # ties go to the lower unit
+    best = sims[order[0]]
+    runner_up = sims[order[1]] if len(order) > 1 else 0.0
+    if best >= margin * max(runner_up, min_similarity):
+        return int(places[order[0]])
     return None
 
 
 def _join(units: Sequence[np.ndarray], links: Sequence[tuple[int, int]]) -> list[list[int]]:
-    """Groups of two or more documents after the links, sorted, ordered by first member."""
-    parent = list(range(len(units)))
+    """Groups of two or more documents after the links, sorted, ordered by first member.
+    Only the linked units are merged; the others (tens of thousands) pass through."""
+    parent: dict[int, int] = {}
 
     def root(x: int) -> int:
-        while parent[x] != x:
+        while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
@@ -138,14 +225,20 @@ def _join(units: Sequence[np.ndarray], links: Sequence[tuple[int, int]]) -> list
     for a, b in links:
         parent[root(a)] = root(b)
     merged: dict[int, list[int]] = {}
-    for k, members in enumerate(units):
-        merged.setdefault(root(k), []).extend(members.tolist())
-    return sorted(sorted(g) for g in merged.values() if len(g) > 1)
+    for k in parent:
+        merged.setdefault(root(k), []).extend(units[k].tolist())
+    kept = (units[k].tolist() for k in range(len(units)) if len(units[k]) > 1 and k not in parent)
+    return sorted([*kept, *(sorted(g) for g in merged.values())])
 
 
 def _link_pair(query: np.ndarray, target: np.ndarray, matrix: sp.csr_matrix) -> Pair:
     """The most similar document pair across a link (lowest indices on ties)."""
-    block = (matrix[query] @ matrix[target].T).toarray()
+    rows = matrix[np.concatenate([query, target])]
+    # Renumbered to the columns these rows use: transposing rows of millions of
+    # hashed columns costs far more than their product.
+    _, columns = np.unique(rows.indices, return_inverse=True)
+    rows = sp.csr_matrix((rows.data, columns, rows.indptr), shape=(rows.shape[0], columns.max(initial=-1) + 1))
+    block = (rows[:len(query)] @ rows[len(query):].T).toarray()
     i, j = np.unravel_index(int(np.argmax(block)), block.shape)
     a, b = sorted((int(query[i]), int(target[j])))
     return Pair(a, b, float(block[i, j]))

@@ -63,7 +63,10 @@ def _function_words() -> dict[str, tuple[str, ...]]:
     """word -> the languages among whose most frequent words it is."""
     owners: dict[str, list[str]] = {}
     for lang in _VOTING:
-        for word in top_n_list(lang, _FUNCTION_WORDS):
+        # The small lists have the same top words as the default (large) ones
+        # (tests/test_language.py checks) and load five times faster: this runs
+        # before the worker processes start, while the other cores wait.
+        for word in top_n_list(lang, _FUNCTION_WORDS, wordlist="small"):
             owners.setdefault(word, []).append(lang)
         # wordfreq keeps every list it loaded (tens of MB each): keep only ours.
         get_frequency_list.cache_clear()

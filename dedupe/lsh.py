@@ -112,4 +112,6 @@ def candidate_pairs(
         if sum(map(len, pending)) > max(len(found), 1 << 20):
             found, pending = _merge(found, pending), []
     found = _merge(found, pending)
-    return np.stack([found // n, found % n], axis=1) if len(found) else np.empty((0, 2), dtype=np.int64)
+    pairs = np.empty((len(found), 2), dtype=np.int64)
+    pairs[:, 0], pairs[:, 1] = np.divmod(found, n)  # one division, not two (11M pairs at 100k)
+    return pairs

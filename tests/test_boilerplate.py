@@ -368,3 +368,40 @@ def test_fit_from_line_table_is_fit_from_texts(bbc_corpus, use_prior):
     assert from_table.stats_ == from_texts.stats_ and from_texts.stats_["boilerplate_lines"] > 10
     assert from_table.spans_of(texts, table) == [from_texts.spans(text) for text in texts]
     assert any(from_table.spans_of(texts, table))
+
+
+def test_pair_overlaps_of_many_lines_at_once_are_the_pairwise_sums():
+    """The flat-array overlaps equal the sums over every pair of sampled documents,
+    computed one line and one pair at a time."""
+    import numpy as np
+
+    from dedupe.boilerplate import _ELSEWHERE, _pair_overlaps
+
+    rng = np.random.default_rng(3)
+    ptr = np.concatenate(([0], np.cumsum(rng.integers(0, 6, 40))))
+    hashes = rng.integers(0, 15, ptr[-1]).astype(np.uint64)  # few distinct lines: many shared
+    for d in range(40):  # one slot per distinct line of a document
+        hashes[ptr[d]:ptr[d + 1]] = rng.permutation(15)[: ptr[d + 1] - ptr[d]]
+    weights = rng.integers(1, 60, ptr[-1]).astype(np.uint16)
+    doc_freq = np.bincount(hashes.astype(np.int64), minlength=15)[hashes.astype(np.int64)].astype(np.uint32)
+    judged = rng.random(ptr[-1]) < 0.1
+    samples = [np.sort(rng.choice(40, rng.integers(1, 8), replace=False)).astype(np.int32) for _ in range(25)]
+    line_docs = rng.integers(2, 30, len(samples))
+    shared, total = _pair_overlaps(hashes, weights, doc_freq, judged, ptr, hashes.astype(np.int64), 15,
+                                   samples, line_docs)
+    for sample, docs, got_shared, got_total in zip(samples, line_docs, shared, total):
+        slots = [s for d in sample for s in range(ptr[d], ptr[d + 1])]
+        seen = Counter(int(hashes[s]) for s in slots)
+        held = []
+        for d in sample:
+            mine = {}
+            for s in range(ptr[d], ptr[d + 1]):
+                both = seen[int(hashes[s])] * (docs / len(sample))
+                foreign = doc_freq[s] > _ELSEWHERE * both and doc_freq[s] > docs
+                if not foreign and not judged[s]:
+                    mine[int(hashes[s])] = float(weights[s])
+            held.append(mine)
+        pairs = [(a, b) for a in range(len(held)) for b in range(a + 1, len(held))]
+        assert got_shared == sum(sum(w for h, w in held[a].items() if h in held[b])
+                                 + sum(w for h, w in held[b].items() if h in held[a]) for a, b in pairs) / 2
+        assert got_total == sum(min(sum(held[a].values()), sum(held[b].values())) for a, b in pairs)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -56,6 +57,66 @@ def test_parameters_are_checked():
         link_languages([], ["en"], matrix, margin=0.5)
     with pytest.raises(ConfigError, match="languages"):
         link_languages([], ["en", "ru"], matrix)
+
+
+def _link_by_brute_force(groups, languages, matrix, min_similarity, margin):
+    """The rule of :mod:`dedupe.crosslingual` on dense arrays, every similarity
+    recomputed every pass: what the kept matches and new-unit products must give."""
+    n = matrix.shape[0]
+    dense = matrix.toarray()
+    codes = np.array([sorted(set(languages)).index(lang) for lang in languages])
+    majority = Counter(codes.tolist()).most_common(1)[0][0]
+    groups = [list(g) for g in groups]
+    for _ in range(3):
+        grouped = {m for g in groups for m in g}
+        units = [list(g) for g in groups] + [[i] for i in range(n) if i not in grouped]
+        unit_code = np.array([Counter(codes[u].tolist()).most_common(1)[0][0] for u in units])
+        centroids = np.array([dense[u].sum(axis=0) for u in units])
+        centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+        sims = centroids @ centroids.T
+        links = []
+        for q in np.flatnonzero(unit_code != majority):
+            allowed = np.flatnonzero(unit_code != unit_code[q])
+            ranked = sorted(zip(-sims[q, allowed], allowed))
+            best = -ranked[0][0] if ranked else 0.0
+            runner_up = -ranked[1][0] if len(ranked) > 1 else 0.0
+            if best >= min_similarity and best >= margin * max(runner_up, min_similarity):
+                links.append((q, ranked[0][1]))
+        if not links:
+            break
+        parent = list(range(len(units)))
+
+        def root(x):
+            while parent[x] != x:
+                x = parent[x]
+            return x
+
+        for a, b in links:
+            parent[root(a)] = root(b)
+        merged = {}
+        for k, members in enumerate(units):
+            merged.setdefault(root(k), []).extend(members)
+        groups = sorted(sorted(g) for g in merged.values() if len(g) > 1)
+    return groups
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kept_matches_link_as_recomputing_every_pass_would(seed):
+    """Random stories in three languages: the passes after the first, which only
+    compute the new units' similarities, give what recomputing all of them gives."""
+    rng = np.random.default_rng(seed)
+    n_docs, n_terms = 120, 60
+    story = rng.integers(0, 30, n_docs)
+    dense = rng.random((n_docs, n_terms)) * (rng.random((n_docs, n_terms)) < 0.08)
+    dense += 3 * rng.random((n_docs, n_terms)) * (np.arange(n_terms) % 30 == story[:, None])  # the story's names
+    dense[:, 0] += 0.01  # no empty row
+    languages = rng.choice(["en", "en", "en", "ru", "ja"], n_docs).tolist()
+    matrix = normalize(sp.csr_matrix(dense))
+    groups = sorted(sorted(rng.choice(n_docs, 3, replace=False).tolist()) for _ in range(8))
+    groups = [g for k, g in enumerate(groups) if not set(g) & {m for h in groups[:k] for m in h}]
+    for min_similarity, margin in ((0.05, 1.5), (0.2, 1.2)):
+        linked, _ = link_languages(groups, languages, matrix, min_similarity=min_similarity, margin=margin)
+        assert linked == _link_by_brute_force(groups, languages, matrix, min_similarity, margin)
 
 
 @pytest.mark.corpora

@@ -7,7 +7,7 @@ import langdetect
 import langdetect.detector_factory
 import pytest
 
-from dedupe.language import detect_language
+from dedupe.language import _FUNCTION_WORDS, _VOTING, detect_language
 
 # Two words langdetect cannot settle: its answer depends on the random n-gram sample.
 AMBIGUOUS = "taxi hotel"
@@ -42,6 +42,14 @@ def test_region_suffix_is_dropped():
 @pytest.mark.parametrize("text", ["", "   ", "12 345 678", "2024-06-19 10:30 +03", "!!! --- 42 ###"])
 def test_no_letters_gives_none(text):
     assert detect_language(text) is None
+
+
+def test_function_words_of_the_small_word_lists_are_those_of_the_best_ones():
+    # language._function_words reads the small lists because they load faster.
+    from wordfreq import top_n_list
+
+    for lang in _VOTING:
+        assert top_n_list(lang, _FUNCTION_WORDS, wordlist="small") == top_n_list(lang, _FUNCTION_WORDS), lang
 
 
 def test_global_state_is_untouched():

@@ -179,3 +179,14 @@ def test_sign_stage_equals_each_document_signed_alone_after_the_common_cut():
     alone = [signer.sign_many([np.array([h for h in f.shingles.tolist() if h not in common], dtype=np.uint64)])[0]
              for f in features]
     np.testing.assert_array_equal(sign(features, config), np.array(alone))
+
+
+def test_a_scan_leaves_the_cycle_collector_as_it_found_it():
+    import gc
+
+    docs = [Document(str(i), f"Rain closed the coast road near Lisbon on day {i}.") for i in range(3)]
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        scan_documents(docs, ScanConfig(score=False))
+        assert gc.isenabled() is enabled
+    gc.enable()

@@ -6,7 +6,7 @@ import pytest
 
 from dedupe.errors import ConfigError
 from dedupe.shingles import featurize, hash_key
-from dedupe.verify import TermWeights, accept_pairs, pair_similarity
+from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns
 
 STORY = (
     "Prime Minister Elena Vasquez announced on Monday a flood defence plan for the coastal city of "
@@ -110,6 +110,17 @@ def test_pair_similarity_chunks_equal_one_pass():
     np.testing.assert_array_equal(pair_similarity(X, pairs, chunk=1), whole)
     dense = X.toarray()
     np.testing.assert_allclose(whole, (dense[pairs[:, 0]] * dense[pairs[:, 1]]).sum(axis=1), atol=1e-12)
+
+
+def test_pair_similarity_is_the_same_either_way_round_and_on_used_columns():
+    texts = NEWS + [f"{a} met {b} in Oslo." for a in ("Kim", "Putin", "Vasquez") for b in ("Xi", "Modi")]
+    X = TermWeights(n_features=1 << 12).fit(terms_of(texts)).transform(terms_of(texts))
+    pairs = np.array([(i, j) for i in range(len(texts)) for j in range(len(texts)) if i != j])
+    sims = pair_similarity(X, pairs)
+    np.testing.assert_array_equal(sims, pair_similarity(X, pairs[:, ::-1]))
+    narrow = used_columns(X)
+    assert narrow.shape[1] < X.shape[1] and narrow.shape[1] == len(np.unique(X.indices))
+    np.testing.assert_array_equal(pair_similarity(narrow, pairs), sims)
     assert pair_similarity(X, np.empty((0, 2), dtype=np.int64)).shape == (0,)
 
 
@@ -172,7 +183,8 @@ def test_no_pairs_gives_empty_mask():
     assert out.shape == (0,) and out.dtype == bool
 
 
-def test_ranking_neighbours_block_by_block_changes_no_decision(monkeypatch):
+@pytest.mark.parametrize("levels", [1, 3, 8])
+def test_best_similarities_sorting_only_contenders_match_sorting_all(monkeypatch, levels):
     import dedupe.verify
 
     rng = np.random.default_rng(4)
@@ -180,8 +192,11 @@ def test_ranking_neighbours_block_by_block_changes_no_decision(monkeypatch):
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     # Rounded, so many similarities tie, as they do between syndicated copies.
     similarity = np.round(rng.beta(1, 4, size=len(pairs)), 2)
-    kwargs = dict(threshold=0.35, low_threshold=0.15, margin=2.0, neighbours=5)
-    whole = accept_pairs(pairs, similarity, 300, **kwargs)
-    monkeypatch.setattr(dedupe.verify, "_ENDS_PER_BLOCK", 97)
-    np.testing.assert_array_equal(accept_pairs(pairs, similarity, 300, **kwargs), whole)
+    expected = np.zeros((300, 6))
+    for doc in range(300):
+        mine = np.sort(similarity[(pairs == doc).any(axis=1)])[::-1][:6]
+        expected[doc, : len(mine)] = mine
+    monkeypatch.setattr(dedupe.verify, "_LEVELS", levels)
+    np.testing.assert_array_equal(dedupe.verify._best_similarities(pairs, similarity, 300, 6), expected)
+    whole = accept_pairs(pairs, similarity, 300, threshold=0.35, low_threshold=0.15, margin=2.0, neighbours=5)
     assert 0 < whole.sum() < len(pairs)
