@@ -1,10 +1,12 @@
 """Shared fixtures: the seeds folder, the real corpora and a Redis server (skipped when absent)."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpora import corpora_dir  # noqa: E402
+
+# the scorer's disk-cached word tables (dedupe.artifacts.tablecache) go to a folder of
+# this run, not the user's cache: the tests build them, and read them back in subprocesses
+os.environ["DEDUPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="dedupe-test-cache-")
 
 
 @pytest.fixture
