@@ -6,7 +6,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +17,20 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpora import corpora_dir  # noqa: E402
 
-# the scorer's disk-cached word tables (dedupe.artifacts.tablecache) go to a folder of
-# this run, not the user's cache: the tests build them, and read them back in subprocesses
-os.environ["DEDUPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="dedupe-test-cache-")
+
+@pytest.fixture(scope="session", autouse=True)
+def table_cache(tmp_path_factory) -> Iterator[Path]:
+    """The scorer's disk-cached word tables (dedupe.artifacts.tablecache) go to a folder
+    of this run, not the user's cache: the tests build them, and read them back in
+    subprocesses (which inherit the variable)."""
+    folder = tmp_path_factory.mktemp("table-cache")
+    previous = os.environ.get("DEDUPE_CACHE_DIR")
+    os.environ["DEDUPE_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["DEDUPE_CACHE_DIR"]
+    else:
+        os.environ["DEDUPE_CACHE_DIR"] = previous
 
 
 @pytest.fixture
