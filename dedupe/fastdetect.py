@@ -103,10 +103,16 @@ def _row(factory, gram: str) -> np.ndarray:
     return row
 
 
-def detect(factory, text: str, *, seed: int, n_trial: int) -> str:
-    """``factory.create()`` with ``seed`` and ``n_trial``, ``append(text)``, ``detect()``:
-    the same language (``"unknown"`` when none is likely); raises
-    ``LangDetectException`` where langdetect does (a text without n-grams)."""
+def probabilities(factory, text: str, *, seed: int, n_trial: int) -> list[Language]:
+    """``factory.create()`` with ``seed`` and ``n_trial``, ``append(text)``,
+    ``get_probabilities()``: the likely languages, likeliest first, with the
+    same probabilities; raises ``LangDetectException`` where langdetect does
+    (a text without n-grams).
+
+    >>> from dedupe.language import langdetect_factory
+    >>> probabilities(langdetect_factory(), "Die Regierung hat neue Regeln beschlossen.", seed=0, n_trial=7)[0].lang
+    'de'
+    """
     ngrams = _ngrams(_clean(text), factory.word_lang_prob_map)
     if not ngrams:
         raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
@@ -128,4 +134,12 @@ def detect(factory, text: str, *, seed: int, n_trial: int) -> str:
         langprob += prob / n_trial
     result = [Language(lang, p) for lang, p in zip(langs, langprob.tolist()) if p > Detector.PROB_THRESHOLD]
     result.sort(reverse=True)
+    return result
+
+
+def detect(factory, text: str, *, seed: int, n_trial: int) -> str:
+    """``factory.create()`` with ``seed`` and ``n_trial``, ``append(text)``, ``detect()``:
+    the same language (``"unknown"`` when none is likely); raises
+    ``LangDetectException`` where langdetect does (a text without n-grams)."""
+    result = probabilities(factory, text, seed=seed, n_trial=n_trial)
     return result[0].lang if result else Detector.UNKNOWN_LANG

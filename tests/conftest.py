@@ -1,6 +1,7 @@
 """Shared fixtures: the seeds folder, the real corpora and a Redis server (skipped when absent)."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpora import corpora_dir  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def table_cache(tmp_path_factory) -> Iterator[Path]:
+    """The scorer's disk-cached word tables (dedupe.artifacts.tablecache) go to a folder
+    of this run, not the user's cache: the tests build them, and read them back in
+    subprocesses (which inherit the variable)."""
+    folder = tmp_path_factory.mktemp("table-cache")
+    previous = os.environ.get("DEDUPE_CACHE_DIR")
+    os.environ["DEDUPE_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["DEDUPE_CACHE_DIR"]
+    else:
+        os.environ["DEDUPE_CACHE_DIR"] = previous
 
 
 @pytest.fixture

@@ -121,3 +121,25 @@ def test_fast_detector_gives_langdetects_answers_on_real_news(corpora):
     assert len({_langdetect(t, 0) for t in texts}) >= 10
     for k, text in enumerate(texts):
         assert _fast(text, k) == _langdetect(text, k), text
+
+
+@pytest.mark.parametrize("text", [
+    "Der Präsident hat heute in Berlin eine neue Regierung vorgestellt.",
+    "Le gouvernement a annoncé mardi de nouvelles mesures. Voir http://x.example/a",
+    "The talks ended on Monday, officials said.",
+    "El ministro dijo que   las negociaciones continuarán.",
+    "NATO и ЕС обсудили новые санкции в Брюсселе.",
+    "東京で会議が開かれました。",
+])
+def test_fast_probabilities_are_langdetects_to_the_last_bit(text):
+    """[untranslated] reports langdetect's probability (7 trials): fastdetect gives the same numbers."""
+    from dedupe import fastdetect
+    from dedupe.language import langdetect_factory
+
+    for seed in (0, 7):
+        detector = langdetect_factory().create()
+        detector.seed = seed
+        detector.append(text)
+        native = [(p.lang, p.prob) for p in detector.get_probabilities()]
+        fast = fastdetect.probabilities(langdetect_factory(), text, seed=seed, n_trial=7)
+        assert [(p.lang, p.prob) for p in fast] == native

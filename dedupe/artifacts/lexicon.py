@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .tablecache import disk_cached
+
 #: Languages whose frequent words mark a Latin-script span as untranslated.
 FOREIGN_LANGUAGES = (
     "es", "pt", "fr", "de", "it", "nl", "tr", "sh", "pl", "cs", "sk", "sl",
@@ -73,12 +75,14 @@ def english_table() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
+@disk_cached("foreign", sources=[__file__], packages=["wordfreq"])
 def foreign_table() -> dict[str, str]:
     """Map a word that is frequent in another language but rare in English to that language.
 
-    Built once from wordfreq's lists; a word kept here has Zipf >= FOREIGN_ZIPF in its
-    language and < 2.5 in English, so "vas" (Serbo-Croatian "you", also English "vas")
-    is not taken as foreign while "hinterlassen" is.
+    Built once from wordfreq's lists, then read from the disk cache (:mod:`.tablecache`).
+    A word kept here has Zipf >= FOREIGN_ZIPF in its language and < 2.5 in English,
+    so "vas" (Serbo-Croatian "you", also English "vas") is not taken as foreign while
+    "hinterlassen" is.
 
     >>> foreign_table()["hinterlassen"]
     'de'

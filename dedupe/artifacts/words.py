@@ -12,8 +12,10 @@ from collections.abc import Sequence
 
 from dedupe.types import Flag
 
+from . import lexicon
 from .corpus import CorpusStats
 from .lexicon import FUNCTION_WORDS, english_table, foreign_table
+from .tablecache import disk_cached
 from .text import Tokens, make_flag
 
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
@@ -101,10 +103,12 @@ def _deletes(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def deletion_index() -> dict[str, list[str]]:
-    """Frequent English words by each of their one-letter deletions (built once per process).
+@disk_cached("deletions", sources=[__file__, lexicon.__file__], packages=["wordfreq"])
+def deletion_index() -> dict[str, str]:
+    """Frequent English words by each of their one-letter deletions, space-separated
+    (built once, then read from the disk cache: :mod:`.tablecache`).
 
-    >>> "government" in deletion_index()["goverment"]
+    >>> "government" in deletion_index()["goverment"].split()
     True
     """
     # SymSpell's trick: two words one edit apart share a one-letter deletion (or one
@@ -115,7 +119,9 @@ def deletion_index() -> dict[str, list[str]]:
         if z >= NEAR_ZIPF and w.isalpha():
             for d in set(_deletes(w)):
                 index.setdefault(d, []).append(w)
-    return index
+    # one string per deletion: a table of strings reads back from disk many times
+    # faster than one of lists
+    return {d: " ".join(words) for d, words in index.items()}
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -140,9 +146,9 @@ def nearest_word(word: str) -> str | None:
     table, index = english_table(), deletion_index()
     deletes = _deletes(word)
     candidates = {w for w in deletes if table.get(w, 0.0) >= NEAR_ZIPF}
-    candidates.update(index.get(word, ()))
+    candidates.update(index.get(word, "").split())
     for d in deletes:
-        candidates.update(w for w in index.get(d, ()) if _one_edit(word, w))
+        candidates.update(w for w in index.get(d, "").split() if _one_edit(word, w))
     # equally frequent candidates ("year", "years") go to the first in sorted order: a
     # set's order changes from process to process, and the reason must not
     return max(sorted(candidates), key=table.__getitem__, default=None)
