@@ -43,7 +43,7 @@ from dedupe.lsh import candidate_pairs  # noqa: E402
 from dedupe.engines.local import default_workers  # noqa: E402
 from dedupe.pipeline import analyse, find_boilerplate, sign  # noqa: E402
 from dedupe.types import Document  # noqa: E402
-from dedupe.numberset import numbers_disagree  # noqa: E402
+from dedupe.numberset import groups_agree, numbers_disagree  # noqa: E402
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns  # noqa: E402
 
 CHROME = [
@@ -209,6 +209,14 @@ def main() -> None:
             print(f"  similarity {similarity:.2f} margin {margin:.1f}: pair P {p:.3f} R {r:.3f} "
                   f"F1 {2 * p * r / max(1e-9, p + r):.3f}  links {len(found)} ({right} right, "
                   f"{strays} of the {kinds.count('foreign')} foreign documents joined)")
+    for overlap in (0.3, 0.5):
+        allow = groups_agree(docs, min_numbers=default.min_numbers, min_overlap=overlap)
+        linked, found = link_languages(groups, list(langs), matrix, min_similarity=ClusterConfig().link_similarity,
+                                       margin=ClusterConfig().link_margin, allow=allow)
+        p, r = cluster_pair_scores(linked, labels)
+        strays = sum(kinds[q.a] == "foreign" or kinds[q.b] == "foreign" for q in found)
+        print(f"  defaults, links need number_overlap {overlap:.1f}: pair P {p:.3f} R {r:.3f} "
+              f"F1 {2 * p * r / max(1e-9, p + r):.3f}  links {len(found)} ({strays} foreign joined)")
     kinds_arr = np.array(kinds, dtype=object)
     print("\nsame-language positives by kind (5th / 50th percentile of similarity):")
     for kind in ("mt", "partial", "syndicated"):

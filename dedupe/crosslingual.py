@@ -35,7 +35,7 @@ products of the new groups (:class:`_Matches`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,11 +57,13 @@ def link_languages(
     *,
     min_similarity: float = 0.05,
     margin: float = 1.5,
+    allow: Callable[[np.ndarray, np.ndarray], bool] | None = None,
 ) -> tuple[list[list[int]], list[Pair]]:
     """``groups`` (sorted, ordered by first member, as :func:`dedupe.cluster.cluster_pairs`
     gives them) with queries joined to their match, and one :class:`Pair` per
     link: the most similar two documents of the two groups, so the report shows
-    what tied them."""
+    what tied them. ``allow(query members, target members)``, when given, can
+    refuse a link (the number check of :mod:`dedupe.numberset`)."""
     if not 0.0 <= min_similarity <= 1.0:
         raise ConfigError(f"min_similarity={min_similarity!r} must be from 0 to 1 (default 0.05)")
     if not 1.0 <= margin <= 100.0:
@@ -79,6 +81,8 @@ def link_languages(
     for _ in range(_PASSES):
         units = _units(groups, n)
         links = matches.links(units, margin)
+        if allow is not None:
+            links = [(u, t) for u, t in links if allow(units[u], units[t])]
         if not links:
             break
         groups = _join(units, links)

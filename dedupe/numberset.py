@@ -69,3 +69,24 @@ def numbers_disagree(
         na, nb = numbers_of(a), numbers_of(b)
         out[k] = min(len(na), len(nb)) >= min_numbers and overlap(na, nb) < min_overlap
     return out
+
+
+def groups_agree(documents: Sequence[Document], *, min_numbers: int, min_overlap: float):
+    """A test of two groups of document indices: False when the numbers of the
+    two groups (each the union of its members') disagree as in
+    :func:`numbers_disagree` -- what the cross-language links ask before joining."""
+    sets: dict[int, frozenset[str]] = {}
+
+    def numbers_of(members: Sequence[int]) -> frozenset[str]:
+        for i in members:
+            if i not in sets:
+                sets[i] = number_set(strip(documents[i].text, documents[i].boilerplate))
+        return frozenset().union(*(sets[i] for i in members))
+
+    def agree(a: Sequence[int], b: Sequence[int]) -> bool:
+        if min_overlap <= 0:
+            return True
+        na, nb = numbers_of(a), numbers_of(b)
+        return min(len(na), len(nb)) < min_numbers or overlap(na, nb) >= min_overlap
+
+    return agree

@@ -40,7 +40,7 @@ from dedupe.engines.local import check_workers, map_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_pairs
-from dedupe.numberset import numbers_disagree
+from dedupe.numberset import groups_agree, numbers_disagree
 from dedupe.shingles import Features, featurize_many, pack_features, unpack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
@@ -294,13 +294,15 @@ def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, con
 def link_groups(
     documents: Sequence[Document], groups: list[list[int]], pairs: list[Pair], matrix, config: ScanConfig
 ) -> tuple[list[list[int]], list[Pair]]:
-    """Stage 9: join groups in other languages to their story (:mod:`dedupe.crosslingual`);
+    """Stage 9: join groups in other languages to their story (:mod:`dedupe.crosslingual`),
+    unless their numbers disagree (:func:`dedupe.numberset.groups_agree`);
     returns the groups and the pairs with each link's pair added."""
     cfg = config.cluster
     if cfg.link_similarity >= 1.0:
         return groups, pairs
+    allow = groups_agree(documents, min_numbers=config.verify.min_numbers, min_overlap=config.verify.number_overlap)
     linked, links = link_languages(groups, [d.language for d in documents], matrix,
-                                   min_similarity=cfg.link_similarity, margin=cfg.link_margin)
+                                   min_similarity=cfg.link_similarity, margin=cfg.link_margin, allow=allow)
     return linked, pairs + links
 
 

@@ -30,6 +30,15 @@ def test_a_group_in_another_language_joins_the_group_it_stands_out_for():
     assert [(p.a, p.b) for p in links] == [(0, 3)] and links[0].similarity == pytest.approx(0.9939, abs=1e-3)
 
 
+def test_a_link_the_caller_refuses_is_not_made():
+    matrix = rows([1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0.9, 0.1, 0, 0], [0, 0, 0, 1])
+    asked = []
+    groups, links = link_languages([[0, 1]], ["en", "en", "en", "ru", "en"], matrix,
+                                   allow=lambda q, t: asked.append((q.tolist(), t.tolist())) or False)
+    assert asked == [([3], [0, 1])]
+    assert groups == [[0, 1]] and links == []
+
+
 def test_no_link_when_two_groups_are_about_as_close():
     # the Russian document is as near to story {0, 1} as to document 2: no margin
     matrix = rows([1, 0, 0], [1, 0, 0], [0, 1, 0], [0.7, 0.7, 0.1])

@@ -7,7 +7,7 @@ from collections import defaultdict
 import numpy as np
 
 from dedupe.config import ScanConfig, VerifyConfig
-from dedupe.numberset import number_set, numbers_disagree, overlap
+from dedupe.numberset import groups_agree, number_set, numbers_disagree, overlap
 from dedupe.pipeline import scan_documents
 from dedupe.types import Document
 
@@ -71,3 +71,11 @@ def test_versions_of_one_wmt_story_keep_their_numbers(corpora):
               if min(len(a), len(b)) >= config.min_numbers]
     assert len(judged) > 10_000
     assert sum(judged) / len(judged) >= 0.95
+
+
+def test_groups_agree_compares_the_union_of_each_groups_numbers():
+    docs = [_doc(0, "12 34"), _doc(1, "56 78"), _doc(2, "90 91 92 93"), _doc(3, "12 34 56 00")]
+    agree = groups_agree(docs, min_numbers=3, min_overlap=0.5)
+    assert agree([0, 1], [3]) is True      # {12, 34, 56, 78} against {12, 34, 56}
+    assert agree([0, 1], [2]) is False     # no number in common
+    assert agree([0], [2]) is True         # too few numbers to judge
