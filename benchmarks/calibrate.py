@@ -43,7 +43,7 @@ from dedupe.lsh import candidate_pairs  # noqa: E402
 from dedupe.engines.local import default_workers  # noqa: E402
 from dedupe.pipeline import analyse, find_boilerplate, sign  # noqa: E402
 from dedupe.types import Document  # noqa: E402
-from dedupe.numberset import groups_agree, numbers_disagree  # noqa: E402
+from dedupe.numberset import drop_disagreeing, groups_agree  # noqa: E402
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns  # noqa: E402
 
 CHROME = [
@@ -120,14 +120,6 @@ def cluster_pair_scores(groups: list[list[int]], labels: list[str]) -> tuple[flo
     return right / max(1, found), right / max(1, true)
 
 
-def _number_checked(docs, cand: np.ndarray, accepted: np.ndarray, *, min_numbers: int, min_overlap: float) -> np.ndarray:
-    """``accepted`` less the pairs whose numbers disagree."""
-    keep = accepted.copy()
-    at = np.flatnonzero(keep)
-    keep[at[numbers_disagree(docs, cand[at], min_numbers=min_numbers, min_overlap=min_overlap)]] = False
-    return keep
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=7)
@@ -185,13 +177,13 @@ def main() -> None:
     )
     print("\nthe number check on the default decision (dedupe/numberset.py), clusters at the default min_support:")
     for overlap in (0.0, 0.3, default.number_overlap, 0.7):
-        keep = _number_checked(docs, cand, accepted, min_numbers=default.min_numbers, min_overlap=overlap)
+        keep = drop_disagreeing(docs, cand, accepted, min_numbers=default.min_numbers, min_overlap=overlap)
         groups = cluster_pairs(len(docs), cand[keep], sims[keep], min_support=ClusterConfig().min_support)
         p, r = cluster_pair_scores(groups, labels)
         print(f"  number_overlap {overlap:.1f}: {int((accepted & ~keep).sum())} pairs dropped, "
               f"pair P {p:.3f} R {r:.3f} F1 {2 * p * r / max(1e-9, p + r):.3f}")
     print("\nclusters (default decision and number check, then merges needing min_support of cross pairs):")
-    keep = _number_checked(docs, cand, accepted, min_numbers=default.min_numbers, min_overlap=default.number_overlap)
+    keep = drop_disagreeing(docs, cand, accepted, min_numbers=default.min_numbers, min_overlap=default.number_overlap)
     for support in (0.0, 0.3, ClusterConfig().min_support, 0.7):
         groups = cluster_pairs(len(docs), cand[keep], sims[keep], min_support=support)
         p, r = cluster_pair_scores(groups, labels)

@@ -123,13 +123,13 @@ class VerifyConfig:
 
     def __post_init__(self):
         _check_range("threshold", self.threshold, 0.0, 1.0, 0.35)
-        _check_range("number_overlap", self.number_overlap, 0.0, 1.0, 0.5)
-        if not 1 <= self.min_numbers <= 1000:
-            raise ConfigError(f"min_numbers={self.min_numbers} must be from 1 to 1000 (default 3)")
         _check_range("cross_threshold", self.cross_threshold, 0.0, 1.0, 0.2)
         _check_range("low_threshold", self.low_threshold, 0.0, 1.0, 0.15)
         _check_range("margin", self.margin, 1.0, 100.0, 2.0)
         _check_range("zipf_ceiling", self.zipf_ceiling, 4.0, 9.0, 7.0)
+        _check_range("number_overlap", self.number_overlap, 0.0, 1.0, 0.5)
+        if not 1 <= self.min_numbers <= 1000:
+            raise ConfigError(f"min_numbers={self.min_numbers} must be from 1 to 1000 (default 3)")
         if not 1 <= self.neighbours <= 100:
             raise ConfigError(f"neighbours={self.neighbours} must be from 1 to 100 (default 5)")
         if self.low_threshold > min(self.threshold, self.cross_threshold):

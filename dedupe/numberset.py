@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -49,44 +49,51 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / smaller if smaller else 1.0
 
 
+class _DocumentNumbers:
+    """Each document's numbers outside boilerplate, found once per document."""
+
+    def __init__(self, documents: Sequence[Document]):
+        self.documents = documents
+        self.sets: dict[int, frozenset[str]] = {}
+
+    def of(self, members: Sequence[int]) -> frozenset[str]:
+        """The numbers of all ``members`` together."""
+        for i in members:
+            if i not in self.sets:
+                self.sets[i] = number_set(strip(self.documents[i].text, self.documents[i].boilerplate))
+        return frozenset().union(*(self.sets[i] for i in members))
+
+
+def _disagree(a: frozenset[str], b: frozenset[str], min_numbers: int, min_overlap: float) -> bool:
+    return min_overlap > 0 and min(len(a), len(b)) >= min_numbers and overlap(a, b) < min_overlap
+
+
 def numbers_disagree(
     documents: Sequence[Document], pairs: np.ndarray, *, min_numbers: int, min_overlap: float
 ) -> np.ndarray:
     """Boolean mask of the ``(a, b)`` index pairs whose documents' numbers (outside
     boilerplate) disagree: both give ``min_numbers`` or more, and they share less
     than ``min_overlap`` of the smaller set. ``min_overlap=0`` vetoes nothing."""
-    out = np.zeros(len(pairs), dtype=bool)
-    if min_overlap <= 0 or not len(pairs):
-        return out
-    sets: dict[int, frozenset[str]] = {}
-
-    def numbers_of(i: int) -> frozenset[str]:
-        if i not in sets:
-            sets[i] = number_set(strip(documents[i].text, documents[i].boilerplate))
-        return sets[i]
-
-    for k, (a, b) in enumerate(pairs.tolist()):
-        na, nb = numbers_of(a), numbers_of(b)
-        out[k] = min(len(na), len(nb)) >= min_numbers and overlap(na, nb) < min_overlap
-    return out
+    if min_overlap <= 0:
+        return np.zeros(len(pairs), dtype=bool)
+    numbers = _DocumentNumbers(documents)
+    return np.array([_disagree(numbers.of([a]), numbers.of([b]), min_numbers, min_overlap)
+                     for a, b in pairs.tolist()], dtype=bool)
 
 
-def groups_agree(documents: Sequence[Document], *, min_numbers: int, min_overlap: float):
+def drop_disagreeing(documents: Sequence[Document], pairs: np.ndarray, keep: np.ndarray, *,
+                     min_numbers: int, min_overlap: float) -> np.ndarray:
+    """``keep`` (a mask over ``pairs``) less the kept pairs whose numbers disagree."""
+    kept = np.flatnonzero(keep)
+    keep = keep.copy()
+    keep[kept[numbers_disagree(documents, pairs[kept], min_numbers=min_numbers, min_overlap=min_overlap)]] = False
+    return keep
+
+
+def groups_agree(documents: Sequence[Document], *, min_numbers: int, min_overlap: float
+                 ) -> Callable[[Sequence[int], Sequence[int]], bool]:
     """A test of two groups of document indices: False when the numbers of the
     two groups (each the union of its members') disagree as in
     :func:`numbers_disagree` -- what the cross-language links ask before joining."""
-    sets: dict[int, frozenset[str]] = {}
-
-    def numbers_of(members: Sequence[int]) -> frozenset[str]:
-        for i in members:
-            if i not in sets:
-                sets[i] = number_set(strip(documents[i].text, documents[i].boilerplate))
-        return frozenset().union(*(sets[i] for i in members))
-
-    def agree(a: Sequence[int], b: Sequence[int]) -> bool:
-        if min_overlap <= 0:
-            return True
-        na, nb = numbers_of(a), numbers_of(b)
-        return min(len(na), len(nb)) < min_numbers or overlap(na, nb) >= min_overlap
-
-    return agree
+    numbers = _DocumentNumbers(documents)
+    return lambda a, b: not _disagree(numbers.of(a), numbers.of(b), min_numbers, min_overlap)

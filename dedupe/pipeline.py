@@ -40,7 +40,7 @@ from dedupe.engines.local import check_workers, map_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_pairs
-from dedupe.numberset import groups_agree, numbers_disagree
+from dedupe.numberset import drop_disagreeing, groups_agree
 from dedupe.shingles import Features, featurize_many, pack_features, unpack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
@@ -277,9 +277,7 @@ def accept_candidates(
         margin=cfg.margin,
         neighbours=cfg.neighbours,
     )
-    accepted = np.flatnonzero(keep)
-    keep[accepted[numbers_disagree(documents, candidates[accepted], min_numbers=cfg.min_numbers,
-                                   min_overlap=cfg.number_overlap)]] = False
+    keep = drop_disagreeing(documents, candidates, keep, min_numbers=cfg.min_numbers, min_overlap=cfg.number_overlap)
     return [Pair(a, b, s) for (a, b), s in zip(candidates[keep].tolist(), similarity[keep].tolist())]
 
 
