@@ -29,6 +29,7 @@ import os
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 from dedupe.config import ScanConfig
 from dedupe.errors import DedupeError
@@ -42,17 +43,23 @@ from dedupe.pipeline import (
     analyse,
     build_clusters,
     cut_masks,
-    find_pairs,
     fit_scorer,
+    kept_pairs,
     mark_spans,
     no_progress,
+    pair_thresholds,
     read,
     score_artifacts,
     sign_kept,
+    similarities,
 )
+from dedupe.lsh import candidate_pairs
+from dedupe.pairbounds import PairBounds, verify_with_bounds
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult
 
 BATCH = 1000
+# The stored blob of the last run's pair similarity bounds.
+_BOUNDS = "pair_bounds"
 
 
 @dataclass(slots=True)
@@ -67,7 +74,8 @@ class IndexUpdate:
     ``reanalysed`` how many stored documents had to be analysed again because
     the grown corpus changed their boilerplate, ``resigned`` how many stored
     documents had to be signed again (re-analysed ones, and those whose too-common
-    shingles changed).
+    shingles changed), ``computed_pairs`` how many candidate similarities were
+    computed (the others were decided by the last run's bounds).
     """
 
     result: ScanResult
@@ -77,6 +85,7 @@ class IndexUpdate:
     already_indexed: list[str] = field(default_factory=list)
     reanalysed: int = 0
     resigned: int = 0
+    computed_pairs: int = 0
 
     def report(self) -> ScanResult:
         """A ScanResult of the new documents and of every cluster they joined or
@@ -307,7 +316,7 @@ def _update(
                           [cached[i] for i in rewrite], batch=batch)
     keys = [s.key for s in stored] + store.add(new_docs, cached[n_old:], batch=batch)
 
-    pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers)
+    pairs, matrix, computed = _find_pairs(store, documents, features, signatures, keys, config, workers=workers)
     del signatures
     clusters = build_clusters(documents, pairs, matrix, config)
     store.set_clusters({keys[m]: (c.id, m == c.canonical, c.similarity[m]) for c in clusters for m in c.members})
@@ -322,7 +331,24 @@ def _update(
         score_artifacts(documents, scorer, members, clusters, track)
     result = ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=params)
     return IndexUpdate(result, new=new_idx, joined=joined, formed=formed, already_indexed=skipped_ids,
-                       reanalysed=len(changed), resigned=len(rewrite))
+                       reanalysed=len(changed), resigned=len(rewrite), computed_pairs=computed)
+
+
+def _find_pairs(store: IndexStore, documents: Sequence[Document], features, signatures: np.ndarray,
+                keys: Sequence[int], config: ScanConfig, *, workers: int):
+    """Stages 6-7 as :func:`dedupe.pipeline.find_pairs` gives them, computing
+    only the similarities the last run's bounds leave open (:mod:`dedupe.pairbounds`);
+    stores the new bounds. Returns the pairs, the term matrix and how many
+    similarities were computed."""
+    cfg = config.lsh
+    candidates = candidate_pairs(signatures, bands=cfg.bands, rows=cfg.rows, window=cfg.window)
+    stored = store.get_blob(_BOUNDS)
+    bounds = PairBounds.empty() if stored is None else PairBounds.from_bytes(stored)
+    keep, similarity, matrix, bounds, computed = verify_with_bounds(
+        features, candidates, pair_thresholds(documents, candidates, config), np.asarray(keys, dtype=np.int64),
+        bounds, config, partial(similarities, workers=workers))
+    store.set_blob(_BOUNDS, bounds.to_bytes())
+    return kept_pairs(documents, candidates, keep, similarity, config), matrix, computed
 
 
 def _split(flat: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:

@@ -262,21 +262,33 @@ def accept_candidates(
     """Stage 7b: the candidate pairs whose similarity makes them copies (pairs in
     two languages need less: translations share names and numbers, not words),
     less those whose numbers disagree (:mod:`dedupe.numberset`)."""
-    # Languages as small integers: comparing millions of pairs of str objects is slow.
-    codes: dict[str, int] = {}
-    languages = np.fromiter((codes.setdefault(d.language or "", len(codes)) for d in documents),
-                            dtype=np.int32, count=len(documents))
-    cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
     cfg = config.verify
     keep = accept_pairs(
         candidates,
         similarity,
         len(documents),
-        threshold=np.where(cross, cfg.cross_threshold, cfg.threshold),
+        threshold=pair_thresholds(documents, candidates, config),
         low_threshold=cfg.low_threshold,
         margin=cfg.margin,
         neighbours=cfg.neighbours,
     )
+    return kept_pairs(documents, candidates, keep, similarity, config)
+
+
+def pair_thresholds(documents: Sequence[Document], candidates: np.ndarray, config: ScanConfig) -> np.ndarray:
+    """Each candidate's similarity threshold: lower for two documents in two languages."""
+    # Languages as small integers: comparing millions of pairs of str objects is slow.
+    codes: dict[str, int] = {}
+    languages = np.fromiter((codes.setdefault(d.language or "", len(codes)) for d in documents),
+                            dtype=np.int32, count=len(documents))
+    cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
+    return np.where(cross, config.verify.cross_threshold, config.verify.threshold)
+
+
+def kept_pairs(documents: Sequence[Document], candidates: np.ndarray, keep: np.ndarray, similarity: np.ndarray,
+               config: ScanConfig) -> list[Pair]:
+    """The accepted candidates (``keep``) as Pairs, less those whose numbers disagree."""
+    cfg = config.verify
     keep = drop_disagreeing(documents, candidates, keep, min_numbers=cfg.min_numbers, min_overlap=cfg.number_overlap)
     return [Pair(a, b, s) for (a, b), s in zip(candidates[keep].tolist(), similarity[keep].tolist())]
 

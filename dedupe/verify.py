@@ -58,6 +58,32 @@ class TermWeights:
         self._df = np.zeros(n_features, dtype=np.int32)
         self._n_docs = 0
 
+    @classmethod
+    def from_counts(cls, columns: np.ndarray, counts: np.ndarray, n_docs: int, **params) -> "TermWeights":
+        """Weights fitted elsewhere, from their non-zero document frequencies (:attr:`df`)."""
+        weights = cls(**params)
+        weights._df[columns] = counts
+        weights._n_docs = n_docs
+        return weights
+
+    @property
+    def df(self) -> np.ndarray:
+        """Documents per column, over the documents fitted."""
+        return self._df
+
+    @property
+    def n_docs(self) -> int:
+        return self._n_docs
+
+    def idf(self) -> np.ndarray:
+        """The corpus factor of each column's weight."""
+        return np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0
+
+    def kept_columns(self, documents: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
+        """``(doc, column)`` of every weighted term of ``documents``, documents in order."""
+        doc, cols, _ = self._rows(documents)
+        return doc, cols
+
     def _rows(self, documents: Sequence[Features]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(doc, cols, vals)`` of every kept term of ``documents``, documents in
         order: one pass over the concatenated terms, not one numpy call per document."""
@@ -88,7 +114,7 @@ class TermWeights:
 
     def transform(self, documents: Iterable[Features]) -> sp.csr_matrix:
         """L2-normalised rows of weighted terms, one per document."""
-        idf = (np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0)
+        idf = self.idf()
         documents = list(documents)
         doc, cols, vals = self._rows(documents)
         indptr = np.concatenate(([0], np.cumsum(np.bincount(doc, minlength=len(documents)))))

@@ -177,6 +177,12 @@ class IndexStore(Protocol):
     def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:
         """Replace every cluster assignment (key -> (cluster id, canonical, similarity to it)) at once."""
 
+    def get_blob(self, name: str) -> bytes | None:
+        """The bytes last stored under ``name``, or None."""
+
+    def set_blob(self, name: str, data: bytes) -> None:
+        """Replace the bytes stored under ``name``, in one transaction."""
+
     def remove(self, keys: Sequence[int]) -> None:
         """Delete documents by key."""
 

@@ -10,6 +10,8 @@ database, every key under ``dedupe:``); anything else is an SQLite file path
 * ``dedupe:order``: sorted set of the stored keys;
 * ``dedupe:doc:KEY``: hash of ``id``, ``source``, ``text``, the packed
   analysis (:func:`dedupe.index.base.pack`) and the last cluster;
+* ``dedupe:blob:NAME``: list of the parts of a named blob (the last run's
+  pair bounds: :mod:`dedupe.pairbounds`);
 * ``dedupe:source``: hash ``SOURCE NUL ID`` -> key; ``dedupe:id:ID``: set of
   keys stored under that id; ``dedupe:clustered``: keys with a cluster.
 
@@ -37,6 +39,8 @@ _NS = "dedupe:"
 _META, _NEXT, _ORDER = _NS + "meta", _NS + "next", _NS + "order"
 _SOURCE, _CLUSTERED = _NS + "source", _NS + "clustered"
 _CLUSTER_FIELDS = ("cluster", "canonical", "similarity")
+# Bytes per part of a stored blob: under Redis's limit of 512 MB per value.
+_BLOB_PART = 1 << 28
 # Keys per pipelined read: bounds the replies held at once.
 _READ_CHUNK = 1000
 _TEXT_FIELDS = ("id", "source", "text", "language", "boilerplate")
@@ -238,6 +242,17 @@ class RedisIndex:
         pipe.delete(_CLUSTERED)
         if assignment:
             pipe.sadd(_CLUSTERED, *assignment)
+        pipe.execute()
+
+    def get_blob(self, name: str) -> bytes | None:
+        parts = self._r.lrange(f"{_NS}blob:{name}", 0, -1)
+        return b"".join(parts) if parts else None
+
+    def set_blob(self, name: str, data: bytes) -> None:
+        pipe = self._transaction()
+        pipe.delete(f"{_NS}blob:{name}")
+        for part in _chunks(memoryview(data), _BLOB_PART):
+            pipe.rpush(f"{_NS}blob:{name}", bytes(part))
         pipe.execute()
 
     def remove(self, keys: Sequence[int]) -> None:

@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS documents (
     similarity REAL,
     UNIQUE (source, id)
 );
+CREATE TABLE IF NOT EXISTS blobs (name TEXT NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL,
+                                  PRIMARY KEY (name, part));
 CREATE INDEX IF NOT EXISTS documents_cluster ON documents (cluster);
 CREATE INDEX IF NOT EXISTS documents_id ON documents (id);
 """
@@ -56,6 +58,10 @@ _COLUMNS = f"key, id, source, text, {', '.join(PACKED)}, cluster, canonical, sim
 _INSERT = (f"INSERT INTO documents (id, source, text, {', '.join(PACKED)}) "
            f"VALUES (?, ?, ?, {', '.join('?' * len(PACKED))})")
 _UPDATE = f"UPDATE documents SET {', '.join(f'{name} = ?' for name in PACKED)} WHERE key = ?"
+
+
+# Bytes per row of a stored blob: under SQLite's default limit of 1e9 per value.
+_BLOB_PART = 1 << 28
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -190,6 +196,16 @@ class SQLiteIndex:
                 "UPDATE documents SET cluster = ?, canonical = ?, similarity = ? WHERE key = ?",
                 [(cid, int(canonical), sim, key) for key, (cid, canonical, sim) in assignment.items()],
             )
+
+    def get_blob(self, name: str) -> bytes | None:
+        parts = [r[0] for r in self._db.execute("SELECT data FROM blobs WHERE name = ? ORDER BY part", (name,))]
+        return b"".join(parts) if parts else None
+
+    def set_blob(self, name: str, data: bytes) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM blobs WHERE name = ?", (name,))
+            self._db.executemany("INSERT INTO blobs VALUES (?, ?, ?)",
+                                 [(name, i, part) for i, part in enumerate(_chunks(memoryview(data), _BLOB_PART))])
 
     def remove(self, keys: Sequence[int]) -> None:
         with self._transaction():
