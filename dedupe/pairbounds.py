@@ -35,7 +35,7 @@ import xxhash
 
 from dedupe.config import ScanConfig
 from dedupe.shingles import Features
-from dedupe.verify import TermWeights, accept_pairs, used_columns
+from dedupe.verify import TermWeights, accept_pairs, best_similarities, used_columns
 
 # Floating-point slack added to every bound: the cosines and the bound
 # arithmetic are float64 sums of a few hundred terms, off by far less than this.
@@ -97,20 +97,21 @@ class PairBounds:
         """The term weights these intervals hold under."""
         return TermWeights.from_counts(self.df_columns, self.df_counts, self.n_docs, zipf_ceiling=zipf_ceiling)
 
-    def widened(self, codes: np.ndarray, keys: np.ndarray, digests: np.ndarray, features: Sequence[Features],
+    def widened(self, candidates: np.ndarray, keys: np.ndarray, digests: np.ndarray, features: Sequence[Features],
                 weights: TermWeights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(found, low, high)`` for candidate ``codes``: which have a stored
-        interval from unchanged documents, and that interval widened to hold the
-        similarity under ``weights`` (documents ``features``, store ``keys``)."""
-        found = np.zeros(len(codes), dtype=bool)
-        low, high = np.zeros(len(codes)), np.ones(len(codes))
-        if not len(self) or not len(codes):
+        """``(found, low, high)`` for the ``candidates`` (pairs of positions):
+        which have a stored interval from unchanged documents, and that interval
+        widened to hold the similarity under ``weights`` (documents ``features``,
+        store ``keys``). Elsewhere ``low, high`` are 0 and 1."""
+        found = np.zeros(len(candidates), dtype=bool)
+        low, high = np.zeros(len(candidates)), np.ones(len(candidates))
+        if not len(self) or not len(candidates):
             return found, low, high
+        codes = pair_codes(keys, candidates)
         where = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
-        found = self.codes[where] == codes
+        first, second = candidates[:, 0], candidates[:, 1]
         unchanged = self._unchanged(keys, digests)
-        first, second = _positions(codes, keys)
-        found &= unchanged[first] & unchanged[second]
+        found = (self.codes[where] == codes) & unchanged[first] & unchanged[second]
         lo, hi = weight_change(features, self.weights(weights.zipf_ceiling), weights)
         a, b, stored = first[found], second[found], where[found]
         shared_lo, shared_hi = np.maximum(lo[a], lo[b]), np.minimum(hi[a], hi[b])
@@ -125,10 +126,6 @@ class PairBounds:
             return np.zeros(len(keys), dtype=bool)
         where = np.minimum(np.searchsorted(self.doc_keys, keys), len(self.doc_keys) - 1)
         return (self.doc_keys[where] == keys) & (self.digests[where] == digests)
-
-
-def _positions(codes: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.searchsorted(keys, codes >> 32), np.searchsorted(keys, codes & 0xFFFFFFFF)
 
 
 def weight_change(features: Sequence[Features], old: TermWeights, new: TermWeights) -> tuple[np.ndarray, np.ndarray]:
@@ -169,8 +166,7 @@ def verify_with_bounds(
     weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features)
     matrix = used_columns(weights.transform(features))
     digests = feature_digests(features)
-    codes = pair_codes(keys, candidates)
-    found, low, high = bounds.widened(codes, keys, digests, features, weights)
+    found, low, high = bounds.widened(candidates, keys, digests, features, weights)
     exact = np.zeros(len(candidates), dtype=bool)
 
     def compute(mask: np.ndarray) -> None:
@@ -196,27 +192,18 @@ def verify_with_bounds(
     df = weights.df
     cols = np.flatnonzero(df)
     order = np.argsort(keys, kind="stable")
-    new = PairBounds(codes, lo32, hi32, cols.astype(np.int64), df[cols], weights.n_docs, keys[order], digests[order])
+    new = PairBounds(pair_codes(keys, candidates), lo32, hi32, cols.astype(np.int64), df[cols], weights.n_docs,
+                     keys[order], digests[order])
     return keep, (low + high) / 2, matrix, new, int(exact.sum())
 
 
 def _margin_readers(candidates: np.ndarray, low: np.ndarray, high: np.ndarray, open_: np.ndarray,
                     n_docs: int, count: int) -> np.ndarray:
     """The pairs whose exact value the margin rule may read: of each document of
-    an open pair, every pair that may be among its ``count`` best (its upper
-    bound reaches the ``count``-th best lower bound; all of them when it has fewer)."""
+    an open pair, every pair that may be among its ``count`` best -- its upper
+    bound reaches the ``count``-th best lower bound (0 when it has fewer pairs)."""
     ends = np.zeros(n_docs, dtype=bool)
     ends[candidates[open_].ravel()] = True
-    docs = np.concatenate([candidates[:, 0], candidates[:, 1]])
-    lows, highs = np.concatenate([low, low]), np.concatenate([high, high])
-    mine = ends[docs]
-    d, lo = docs[mine], lows[mine]
-    order = np.lexsort((-lo, d))
-    d, lo = d[order], lo[order]
-    rank = np.arange(len(d)) - np.searchsorted(d, d)
-    floor = np.full(n_docs, -1.0)
-    at = rank == count - 1
-    floor[d[at]] = lo[at]
-    reads = mine & (highs >= floor[docs])
-    half = len(candidates)
-    return reads[:half] | reads[half:]
+    floor = best_similarities(candidates, low, n_docs, count)[:, count - 1]
+    a, b = candidates[:, 0], candidates[:, 1]
+    return (ends[a] & (high >= floor[a])) | (ends[b] & (high >= floor[b]))

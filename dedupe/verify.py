@@ -205,12 +205,12 @@ def _against_table(matrix: sp.csr_matrix, firsts: np.ndarray, slot: np.ndarray, 
 _LEVELS = 8
 
 
-def _best_similarities(pairs: np.ndarray, similarity: np.ndarray, n_docs: int, count: int) -> np.ndarray:
+def best_similarities(pairs: np.ndarray, similarity: np.ndarray, n_docs: int, count: int) -> np.ndarray:
     """``(n_docs, count)``: each document's ``count`` best candidate similarities,
     best first, 0-padded. Only the pair ends that can be among them
     (:func:`_contenders`, a tenth or so) are sorted.
 
-    >>> _best_similarities(np.array([[0, 1], [0, 2]]), np.array([0.5, 0.7]), 3, 2).tolist()
+    >>> best_similarities(np.array([[0, 1], [0, 2]]), np.array([0.5, 0.7]), 3, 2).tolist()
     [[0.7, 0.5], [0.5, 0.0], [0.7, 0.0]]
     """
     top = np.zeros((n_docs, count))
@@ -275,7 +275,7 @@ def accept_pairs(
     if not len(pairs):
         return accepted
     k = neighbours
-    top = _best_similarities(pairs, similarity, n_docs, k + 1)
+    top = best_similarities(pairs, similarity, n_docs, k + 1)
 
     # Per document, not per pair: a (pairs x k) copy of ``top`` would be the
     # largest array of a scan.

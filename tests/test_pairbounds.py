@@ -8,7 +8,7 @@ import pytest
 
 from dedupe.config import ScanConfig
 from dedupe.lsh import candidate_pairs
-from dedupe.pairbounds import PairBounds, verify_with_bounds
+from dedupe.pairbounds import PairBounds, feature_digests, verify_with_bounds
 from dedupe.shingles import featurize
 from dedupe.sign import Signer
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns
@@ -61,10 +61,8 @@ def test_bounds_hold_the_similarities_of_the_grown_corpus(grown):
     *_, (_, _, _, bounds, _) = _run(features[:first], signatures[:first], PairBounds.empty())
     candidates = _candidates(signatures)
     keys = np.arange(1, len(features) + 1, dtype=np.int64)
-    from dedupe.pairbounds import feature_digests, pair_codes
-
     weights = TermWeights(zipf_ceiling=CONFIG.verify.zipf_ceiling).fit(features)
-    found, low, high = bounds.widened(pair_codes(keys, candidates), keys, feature_digests(features), features, weights)
+    found, low, high = bounds.widened(candidates, keys, feature_digests(features), features, weights)
     true = _exact(features, candidates)
     assert found.sum() > len(candidates) / 3  # the old documents' pairs
     assert np.all(low[found] <= true[found]) and np.all(true[found] <= high[found])

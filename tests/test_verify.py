@@ -197,6 +197,6 @@ def test_best_similarities_sorting_only_contenders_match_sorting_all(monkeypatch
         mine = np.sort(similarity[(pairs == doc).any(axis=1)])[::-1][:6]
         expected[doc, : len(mine)] = mine
     monkeypatch.setattr(dedupe.verify, "_LEVELS", levels)
-    np.testing.assert_array_equal(dedupe.verify._best_similarities(pairs, similarity, 300, 6), expected)
+    np.testing.assert_array_equal(dedupe.verify.best_similarities(pairs, similarity, 300, 6), expected)
     whole = accept_pairs(pairs, similarity, 300, threshold=0.35, low_threshold=0.15, margin=2.0, neighbours=5)
     assert 0 < whole.sum() < len(pairs)
