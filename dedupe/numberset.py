@@ -9,9 +9,13 @@ less than ``min_overlap`` of the smaller set, is not a copy, however similar
 its words.
 
 >>> sorted(number_set("Sales rose 12.5 pct to 1,250 mln dlrs on 05.08.1986 (1 250 in Paris). ID A7731"))
-['12', '1250', '1986']
+['12.5', '1250', '1986']
+>>> number_set("a coupon of 8-1/4 pct") == number_set("a coupon of 8 1/4 pct") == number_set("8,25 posto") == {"8.25"}
+True
 >>> a = number_set("150 mln dlr bond due April 2, 1992, priced at 101-3/4")
 >>> b = number_set("100 mln dlr bond due March 30, 1992, priced at par 2-3/4")
+>>> sorted(a), sorted(b)
+(['101.75', '150', '1992'], ['100', '1992', '2.75', '30'])
 >>> sorted(a & b), round(overlap(a, b), 2)
 (['1992'], 0.33)
 """
