@@ -204,7 +204,6 @@ def false_negatives(pred: np.ndarray, truth: Truth, state, decided, lang_names):
                 same = int((la[:, None] == lb[None, :]).sum())
                 cnt = len(A) * len(B)
                 by_cause[names[lvl]] += cnt
-                by_cause_lang[(names[lvl], "same" if True else "")] += 0
                 by_cause_lang[(names[lvl], "same-lang")] += same
                 by_cause_lang[(names[lvl], "cross-lang")] += cnt - same
                 if lvl == 1:
