@@ -45,8 +45,9 @@ _MIN_DIGITS = 2
 # (halves to 64ths), so "12/31" stays two numbers; a decimal has one or two
 # digits after its mark (three are a thousands group) and is not part of a
 # date ("05.08.1986").
-_FRACTION = re.compile(r"(?<![\w.,/])(?:(\d+)[- ])?(\d{1,2})/(2|4|8|16|32|64)(?![\w/]|[.,]\d)")
-_DECIMAL = re.compile(r"(?<![\w.,])(\d+)[.,](\d{1,2})(?!\w|[.,]\d)")
+# Both start with a digit (the look-behind after it), so the scan jumps from digit to digit.
+_FRACTION = re.compile(r"(\d(?<![\w.,/]\d)\d*)(?:[- ](\d{1,2}))?/(2|4|8|16|32|64)(?![\w/]|[.,]\d)")
+_DECIMAL = re.compile(r"(\d(?<![\w.,]\d)\d*)[.,](\d{1,2})(?!\w|[.,]\d)")
 
 
 def _value(number: float) -> str:
@@ -62,7 +63,12 @@ def number_set(text: str) -> frozenset[str]:
     found = set()
 
     def fraction(m: re.Match) -> str:
-        found.add(_value(int(m.group(1) or 0) + int(m.group(2)) / int(m.group(3))))
+        whole, numerator, denominator = m.groups()
+        if numerator is None:  # a bare fraction, "3/4"
+            whole, numerator = "0", whole
+            if len(numerator) > 2:
+                return m.group(0)
+        found.add(_value(int(whole) + int(numerator) / int(denominator)))
         return " "
 
     def decimal(m: re.Match) -> str:
