@@ -9,9 +9,13 @@ less than ``min_overlap`` of the smaller set, is not a copy, however similar
 its words.
 
 >>> sorted(number_set("Sales rose 12.5 pct to 1,250 mln dlrs on 05.08.1986 (1 250 in Paris). ID A7731"))
-['12', '1250', '1986']
+['12.5', '1250', '1986']
+>>> number_set("a coupon of 8-1/4 pct") == number_set("a coupon of 8 1/4 pct") == number_set("8,25 posto") == {"8.25"}
+True
 >>> a = number_set("150 mln dlr bond due April 2, 1992, priced at 101-3/4")
 >>> b = number_set("100 mln dlr bond due March 30, 1992, priced at par 2-3/4")
+>>> sorted(a), sorted(b)
+(['101.75', '150', '1992'], ['100', '1992', '2.75', '30'])
 >>> sorted(a & b), round(overlap(a, b), 2)
 (['1992'], 0.33)
 """
@@ -33,14 +37,47 @@ from dedupe.types import Document
 # right after a letter are part of an identifier ("Story ID: FD7873A6..."), not a figure.
 _NUMBER = re.compile(r"(?<!\w)(?:\d{1,3}(?:[ ,.]\d{3})+(?!\d)|\d+)")
 _MIN_DIGITS = 2
+# A figure with a fractional part is one value however it is written: a coupon
+# "8-1/4", "8 1/4" or "8.25" pct, a rate "6.21" or (decimal comma) "6,21". Two
+# stories on one template differ in exactly these ("6.21 pct" one day, "6.25"
+# the next; coupons "8-1/4" and "8-3/4"), which the integer parts alone ("21",
+# or nothing for one digit) do not tell apart. Fractions are the market ones
+# (halves to 64ths), so "12/31" stays two numbers; a decimal has one or two
+# digits after its mark (three are a thousands group) and is not part of a
+# date ("05.08.1986").
+# Both start with a digit (the look-behind after it), so the scan jumps from digit to digit.
+_FRACTION = re.compile(r"(\d(?<![\w.,/]\d)\d*)(?:[- ](\d{1,2}))?/(2|4|8|16|32|64)(?![\w/]|[.,]\d)")
+_DECIMAL = re.compile(r"(\d(?<![\w.,]\d)\d*)[.,](\d{1,2})(?!\w|[.,]\d)")
+
+
+def _value(number: float) -> str:
+    return f"{number:.4f}".rstrip("0").rstrip(".")
 
 
 def number_set(text: str) -> frozenset[str]:
-    """The distinct numbers of two or more digits in ``text`` (leading zeros and
-    thousands separators dropped; full-width digits count as ASCII ones)."""
-    text = unicodedata.normalize("NFKC", text)
+    """The distinct numbers in ``text``: integers of two or more digits (leading
+    zeros and thousands separators dropped; full-width digits count as ASCII
+    ones) and figures with a fractional part, as their value ("8-1/4" and
+    "8.25" are "8.25")."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2044", "/")  # NFKC writes "¼" as "1⁄4"
+    found = set()
+
+    def fraction(m: re.Match) -> str:
+        whole, numerator, denominator = m.groups()
+        if numerator is None:  # a bare fraction, "3/4"
+            whole, numerator = "0", whole
+            if len(numerator) > 2:
+                return m.group(0)
+        found.add(_value(int(whole) + int(numerator) / int(denominator)))
+        return " "
+
+    def decimal(m: re.Match) -> str:
+        found.add(_value(float(f"{m.group(1)}.{m.group(2)}")))
+        return " "
+
+    text = _DECIMAL.sub(decimal, _FRACTION.sub(fraction, text))
     keys = (re.sub(r"\D", "", m).lstrip("0") for m in _NUMBER.findall(text))
-    return frozenset(k for k in keys if len(k) >= _MIN_DIGITS)
+    return frozenset(found.union(k for k in keys if len(k) >= _MIN_DIGITS))
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
