@@ -25,7 +25,7 @@ import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import lru_cache, partial
 from typing import TypeVar
 
@@ -37,7 +37,7 @@ from dedupe.canonical import choose_canonical, cleanliness_key
 from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
 from dedupe.crosslingual import link_languages
-from dedupe.engines.local import check_workers, map_chunks
+from dedupe.engines.local import check_workers, map_chunks, started_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_pairs
@@ -368,19 +368,35 @@ def fit_scorer(texts: Iterable[str], config: ScanConfig, *, workers: int = 1):
     With ``workers`` > 1 each worker fits a share of the corpus and the shares
     are merged here in corpus order, which gives the scorer one fit gives.
     """
+    with fitting_scorer(texts, config, workers=workers) as fitted:
+        return fitted()
+
+
+@contextmanager
+def fitting_scorer(texts: Iterable[str], config: ScanConfig, *, workers: int = 1) -> Iterator[Callable[[], object]]:
+    """:func:`fit_scorer` started now, in ``workers`` processes, and finished by
+    the function this yields: a scan calls it after the stages that run in this
+    process alone (signing, pair verification, grouping), whose time the workers
+    spend counting the corpus instead of waiting."""
     from dedupe.artifacts import ArtifactScorer
     from dedupe.artifacts.scorer import load_tables
 
     scorer = ArtifactScorer(min_score=config.min_score, seed=config.language_seed)
     texts = list(texts)
     if len(texts) < _PARALLEL_MIN_SCORED or check_workers(workers) == 1:
-        return scorer.fit(texts)
+        yield lambda: scorer.fit(texts)
+        return
     chunks = [texts[s:s + _FIT_CHUNK] for s in range(0, len(texts), _FIT_CHUNK)]
-    for k, part in enumerate(map_chunks(partial(_fit_part, params=scorer.get_params()), chunks, workers=workers)):
-        scorer.merge(part)
-        if k == 0:
-            load_tables()  # here, while the workers count the other shares, not after
-    return scorer
+    with started_chunks(partial(_fit_part, params=scorer.get_params()), chunks, workers=workers) as parts:
+
+        def fitted():
+            for k, part in enumerate(parts):
+                scorer.merge(part)
+                if k == 0:
+                    load_tables()  # here, while the workers count the other shares, not after
+            return scorer
+
+        yield fitted
 
 
 def _fit_part(texts: list[str], *, params: dict):
@@ -577,9 +593,11 @@ def scan_documents(
     config = config or ScanConfig()
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
-    with _collector_paused():
+    with _collector_paused(), ExitStack() as stack:
         find_boilerplate(documents, config, workers=workers, mapper=mapper)
         features = analyse(documents, config, workers=workers, mapper=mapper, track=track)
+        if config.score:
+            fitted = stack.enter_context(fitting_scorer((d.text for d in documents), config, workers=workers))
         signatures = sign(features, config)
         pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers)
         del features, signatures
@@ -587,7 +605,8 @@ def scan_documents(
             clusters = build_clusters(documents, pairs, matrix, config)
         else:
             groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config)
-            scorer = fit_scorer((d.text for d in documents), config, workers=workers)
+            scorer = fitted()
+            stack.close()  # the fitting workers' pool, before the scoring one starts
             canonicals = score_groups(documents, scorer, groups, track, workers=workers)
             clusters = assemble_clusters(groups, canonicals, pairs, matrix)
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
