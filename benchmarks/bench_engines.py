@@ -45,7 +45,8 @@ SECTION_START = "<!-- bench_engines: start -->"
 SECTION_END = "<!-- bench_engines: end -->"
 # Functions the two drivers call through their modules' globals: wrapping them
 # there times each stage of the real entry points.
-LOCAL_STAGES = ("find_boilerplate", "analyse", "sign", "find_pairs", "fit_scorer", "score_artifacts", "build_clusters")
+LOCAL_STAGES = ("find_boilerplate", "analyse", "sign", "find_pairs", "group_pairs", "link_groups", "score_groups",
+                "assemble_clusters", "build_clusters")
 DASK_STAGES = ("find_boilerplate", "analyse", "sign", "candidate_pairs_dask", "term_matrix", "pair_similarity_dask",
                "accept_candidates", "group_pairs_dask", "fit_scorer", "score_dask", "assemble_clusters")
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import platform
 import random
 import statistics
@@ -156,8 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(timed_scan(texts, score=args.score, workers=args.workers)))
         return 0
     cached = any(cache_dir().glob("*.txt"))
+    # the 1-minute load average, to tell a quiet machine from a shared one
+    load = [round(os.getloadavg()[0], 2)]
     wall = wall_ratio(args, args.workers)
+    load.append(round(os.getloadavg()[0], 2))
     cpu = cpu_ratio(texts, args.repeat)
+    load.append(round(os.getloadavg()[0], 2))
     same = (wall["clusters"], wall["flags"]) == (cpu["clusters"], cpu["flags"])
     result = {
         "corpus": source, "docs": len(texts), "kb": round(sum(len(t) for _, t in texts) / 1000),
@@ -165,12 +170,13 @@ def main(argv: list[str] | None = None) -> int:
         "wall": wall, "cpu_one_worker": cpu, "same_flags_and_clusters_for_both_worker_counts": same,
         "table_cache": {"folder": str(cache_dir()), "present_at_start": cached},
         "python": platform.python_version(), "cores": default_workers(),
+        "load_average": {"start": load[0], "after_wall": load[1], "end": load[2]},
     }
     print(f"{len(texts)} docs from {source}: wall ({args.workers} workers, fresh processes) plain "
           f"{statistics.median(wall['plain_seconds']):.1f}s, scored {statistics.median(wall['scored_seconds']):.1f}s, "
           f"ratio {wall['ratio']:.2f} (<= {MAX_RATIO}: {'ok' if result['passed'] else 'FAIL'}); "
           f"CPU at one worker ratio {cpu['ratio']:.2f} (scoring {cpu['scoring_ms_per_kb']} ms per KB); "
-          f"same flags and clusters: {same}")
+          f"same flags and clusters: {same}; load average {load[0]} at the start, {load[2]} at the end")
     write_atomic(args.out, json.dumps(result, indent=2) + "\n")
     return 0
 

@@ -2,8 +2,9 @@
 
 read -> fit boilerplate -> analyse (boilerplate spans, language, terms and
 shingles; per document, in worker processes or Dask tasks) -> sign -> band
--> verify -> score artifacts alone -> cluster -> link groups across languages
--> choose canonical -> score cluster members against their canonical -> ScanResult.
+-> verify -> cluster -> link groups across languages -> score artifacts, a
+cluster at a time: each copy alone, choose the canonical (the cleanest), each
+copy against it -> ScanResult.
 
 Each stage is a function of its inputs and its own settings, so it can be
 tested alone and run by another engine (``mapper``: Dask calls the same ones).
@@ -24,7 +25,7 @@ import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import lru_cache, partial
 from typing import TypeVar
 
@@ -32,11 +33,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from dedupe.boilerplate import Boilerplate, LineTable, strip
-from dedupe.canonical import choose_canonical
+from dedupe.canonical import choose_canonical, cleanliness_key
 from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
 from dedupe.crosslingual import link_languages
-from dedupe.engines.local import check_workers, map_chunks
+from dedupe.engines.local import check_workers, map_chunks, started_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_pairs
@@ -366,6 +367,9 @@ _FIT_CHUNK = 1024
 # A scoring job: texts scored alone, as (text, boilerplate spans); and clusters, as
 # (every member's text, the canonical text, [(member position, spans, is canonical)]).
 ScoringJob = tuple[list[tuple[str, list[Span]]], list[tuple[list[str], str, list[tuple[int, list[Span], bool]]]]]
+# A scoring unit: one cluster's members, or one document alone, as (document
+# index, text, boilerplate spans) in document order.
+ScoringUnit = list[tuple[int, str, list[Span]]]
 
 
 def fit_scorer(texts: Iterable[str], config: ScanConfig, *, workers: int = 1):
@@ -376,19 +380,35 @@ def fit_scorer(texts: Iterable[str], config: ScanConfig, *, workers: int = 1):
     With ``workers`` > 1 each worker fits a share of the corpus and the shares
     are merged here in corpus order, which gives the scorer one fit gives.
     """
+    with fitting_scorer(texts, config, workers=workers) as fitted:
+        return fitted()
+
+
+@contextmanager
+def fitting_scorer(texts: Iterable[str], config: ScanConfig, *, workers: int = 1) -> Iterator[Callable[[], object]]:
+    """:func:`fit_scorer` started now, in ``workers`` processes, and finished by
+    the function this yields: a scan calls it after the stages that run in this
+    process alone (signing, pair verification, grouping), whose time the workers
+    spend counting the corpus instead of waiting."""
     from dedupe.artifacts import ArtifactScorer
     from dedupe.artifacts.scorer import load_tables
 
     scorer = ArtifactScorer(min_score=config.min_score, seed=config.language_seed)
     texts = list(texts)
     if len(texts) < _PARALLEL_MIN_SCORED or check_workers(workers) == 1:
-        return scorer.fit(texts)
+        yield lambda: scorer.fit(texts)
+        return
     chunks = [texts[s:s + _FIT_CHUNK] for s in range(0, len(texts), _FIT_CHUNK)]
-    for k, part in enumerate(map_chunks(partial(_fit_part, params=scorer.get_params()), chunks, workers=workers)):
-        scorer.merge(part)
-        if k == 0:
-            load_tables()  # here, while the workers count the other shares, not after
-    return scorer
+    with started_chunks(partial(_fit_part, params=scorer.get_params()), chunks, workers=workers) as parts:
+
+        def fitted():
+            for k, part in enumerate(parts):
+                scorer.merge(part)
+                if k == 0:
+                    load_tables()  # here, while the workers count the other shares, not after
+            return scorer
+
+        yield fitted
 
 
 def _fit_part(texts: list[str], *, params: dict):
@@ -476,6 +496,98 @@ def _score_job(job: ScoringJob, scorer) -> tuple[list, list, list]:
     return results, scorer.candidates(texts), members
 
 
+def score_groups(
+    documents: Sequence[Document],
+    scorer,
+    groups: Sequence[list[int]],
+    track: Track = no_progress,
+    *,
+    workers: int = 1,
+) -> list[int]:
+    """Stage 9 with the canonical choice: flags and artifact score of every
+    document, and the canonical copy of each of ``groups`` (returned, in group order).
+
+    A group's members are scored in one task (:func:`score_units`), so each text
+    is tokenised once for its single-document and its cluster signals and only
+    flags come back; documents in no group are scored alone, in batches. Tasks
+    run in ``workers`` processes forked with the fitted scorer and the documents,
+    so a task is a list of indices; the result does not depend on ``workers``.
+    """
+    batches = unit_batches(len(documents), groups)
+    if check_workers(workers) > 1 and len(documents) < _PARALLEL_MIN_SCORED:
+        workers = 1
+    elif workers > 1:
+        scorer.warm()  # load the tables once, here, not in every worker
+    results = map_chunks(_score_batch, batches, workers=workers, shared=(scorer, documents))
+    return fill_scores(documents, batches, track(results, description="scoring artifacts", total=len(batches)))
+
+
+def unit_batches(n_docs: int, groups: Sequence[list[int]]) -> list[list[list[int]]]:
+    """The scoring units -- each group, then each document in none, alone -- in
+    batches of about CHUNK documents (a group is never split)."""
+    grouped = {m for members in groups for m in members}
+    units = [list(members) for members in groups] + [[i] for i in range(n_docs) if i not in grouped]
+    batches: list[list[list[int]]] = [[]]
+    size = 0
+    for unit in units:
+        if size >= CHUNK:
+            batches.append([])
+            size = 0
+        batches[-1].append(unit)
+        size += len(unit)
+    return batches
+
+
+def fill_scores(documents: Sequence[Document], batches: Sequence[list[list[int]]], results: Iterable) -> list[int]:
+    """Set each document's flags and artifact score from the :func:`score_units`
+    results of ``batches``; returns the canonical document of each group."""
+    canonicals = []
+    for batch, scored in zip(batches, results):
+        for unit, (members, canonical) in zip(batch, scored):
+            for i, (flags, score) in zip(unit, members):
+                documents[i].flags, documents[i].artifact_score = flags, score
+            if len(unit) > 1:
+                canonicals.append(unit[canonical])
+    return canonicals
+
+
+def _score_batch(batch: list[list[int]], shared: tuple) -> list[tuple[list[tuple[list, float]], int]]:
+    """:func:`score_units` of a batch of units given by document indices (a worker
+    inherits the documents: no text is sent to it)."""
+    scorer, documents = shared
+    return score_units([[(i, documents[i].text, documents[i].boilerplate) for i in unit] for unit in batch],
+                       scorer=scorer)
+
+
+def score_units(units: Sequence[ScoringUnit], *, scorer) -> list[tuple[list[tuple[list, float]], int]]:
+    """Score each unit -- one cluster's members, or one document alone: every copy
+    alone, the cleanest (:func:`dedupe.canonical.cleanliness_key`) becomes the
+    canonical copy, then each member against it and the other copies. Returns per
+    unit ``(flags, artifact_score)`` of each member and the canonical's position.
+
+    The copies of every unit are first scored alone in one batch
+    (``scorer.score_many``: one set of language-model look-ups); the scorer keeps
+    their tokens and single-document flags for the cluster signals that follow.
+    A pure function of its input and the fitted scorer, so any engine can run it.
+    """
+    alone = scorer.score_many([text for unit in units for _, text, _ in unit],
+                              skips=[skip for unit in units for _, _, skip in unit])
+    out = []
+    at = 0
+    for unit in units:
+        scores, at = alone[at:at + len(unit)], at + len(unit)
+        if len(unit) == 1:
+            out.append((scores, 0))
+            continue
+        canonical = min(range(len(unit)), key=lambda j: cleanliness_key(
+            Document("", unit[j][1], boilerplate=unit[j][2], artifact_score=scores[j][1]), unit[j][0]))
+        texts = [text for _, text, _ in unit]
+        out.append(([scorer.score(text, reference=None if j == canonical else texts[canonical], skip=skip,
+                                  others=texts[:j] + texts[j + 1:])
+                     for j, (_, text, skip) in enumerate(unit)], canonical))
+    return out
+
+
 def scan_documents(
     documents: list[Document],
     config: ScanConfig | None = None,
@@ -493,21 +605,22 @@ def scan_documents(
     config = config or ScanConfig()
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
-    with _collector_paused():
+    with _collector_paused(), ExitStack() as stack:
         find_boilerplate(documents, config, workers=workers, mapper=mapper)
         features = analyse(documents, config, workers=workers, mapper=mapper, track=track)
+        if config.score:
+            fitted = stack.enter_context(fitting_scorer((d.text for d in documents), config, workers=workers))
         signatures = sign(features, config)
         pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers)
         del features, signatures
-        if config.score:
-            # The canonical copy is the one that scores cleanest alone; then every
-            # member of a cluster is scored again, against it and the other copies.
-            scorer = fit_scorer((d.text for d in documents), config, workers=workers)
-            score_artifacts(documents, scorer, range(len(documents)), track=track, workers=workers)
-        clusters = build_clusters(documents, pairs, matrix, config)
-        if config.score:
-            members = [m for c in clusters for m in c.members]
-            score_artifacts(documents, scorer, members, clusters, track, workers=workers)
+        if not config.score:
+            clusters = build_clusters(documents, pairs, matrix, config)
+        else:
+            groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config)
+            scorer = fitted()
+            stack.close()  # the fitting workers' pool, before the scoring one starts
+            canonicals = score_groups(documents, scorer, groups, track, workers=workers)
+            clusters = assemble_clusters(groups, canonicals, pairs, matrix)
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
 
 

@@ -22,9 +22,13 @@ from .splits import find_cut_contractions
 from .text import Tokens
 from .words import RARE_ZIPF, deletion_index, find_glued, find_misspellings, rare_words
 
-#: Texts whose single-document flags are kept: the pipeline scores every copy
-#: alone, then again against its cluster (a few flags per text: small).
+#: Texts whose single-document flags are kept: a copy is scored alone (for the
+#: canonical choice), then again against its cluster (a few flags per text: small).
 CACHE_SIZE = 200_000
+#: Tokenised texts kept: more than one scoring task of the pipeline holds, so a
+#: text is tokenised once for its single-document and its cluster signals
+#: (tens of KB each: the words, their offsets and sentence ranges).
+TOKENS_CACHE = 1024
 #: Other copies that vote on a copy's wording: enough for a clear majority, and a
 #: story with dozens of copies costs members x MAX_VOTERS alignments, not members squared.
 MAX_VOTERS = 6
@@ -68,19 +72,28 @@ class ArtifactScorer:
         self._stats = CorpusStats()
         self._model = BigramModel()
         self._fitted: set[int] = set()
-        self._copies: dict[int, tuple[Tokens, Copy]] = {}
+        self._tokens: dict[int, Tokens] = {}
+        self._copies: dict[int, Copy] = {}
         self._alone: dict[int, list[Flag]] = {}
+
+    def _tokenised(self, text: str) -> Tokens:
+        # the single-document and the cluster signals of a text read the same Tokens
+        key = hash(text)
+        tk = self._tokens.get(key)
+        if tk is None:
+            if len(self._tokens) >= TOKENS_CACHE:
+                self._tokens.clear()
+                self._copies.clear()
+            tk = self._tokens[key] = Tokens(text)
+        return tk
 
     def _prepared(self, text: str) -> tuple[Tokens, Copy]:
         # every member of a cluster is scored against the same reference and others
-        key = hash(text)
-        hit = self._copies.get(key)
-        if hit is None:
-            if len(self._copies) >= 256:
-                self._copies.clear()
-            tk = Tokens(text)
-            hit = self._copies[key] = (tk, Copy(tk))
-        return hit
+        tk = self._tokenised(text)
+        copy = self._copies.get(key := hash(text))
+        if copy is None:
+            copy = self._copies[key] = Copy(tk)
+        return tk, copy
 
     def get_params(self) -> dict:
         """The settings this scorer was made with: ``ArtifactScorer(**s.get_params())`` is an unfitted copy.
@@ -112,7 +125,7 @@ class ArtifactScorer:
         if isinstance(texts, str):
             raise ConfigError("fit() takes an iterable of documents, not one string; wrap it: fit([text])")
         for text in texts:
-            tk = Tokens(text)
+            tk = self._tokenised(text)  # kept for scoring it in this process
             self._stats.add(tk)
             self._model.add(tk)
             self._fitted.add(_text_key(text))
@@ -191,8 +204,7 @@ class ArtifactScorer:
         found = [self._alone.get(hash(t)) for t in texts]
         todo = [i for i, flags in enumerate(found) if flags is None]
         if todo:
-            # a text prepared for its cluster is not tokenised twice
-            tks = [self._copies[k][0] if (k := hash(texts[i])) in self._copies else Tokens(texts[i]) for i in todo]
+            tks = [self._tokenised(texts[i]) for i in todo]
             fresh = self._single_many(tks, [_text_key(tk.text) in self._fitted for tk in tks])
             self.remember([tk.text for tk in tks], fresh)
             for i, flags in zip(todo, fresh):
@@ -221,7 +233,7 @@ class ArtifactScorer:
         # Sent to other processes (Dask workers): the caches are keyed by hash(),
         # which differs from process to process, so only the fitted evidence goes.
         state = self.__dict__.copy()
-        state["_copies"], state["_alone"] = {}, {}
+        state["_tokens"], state["_copies"], state["_alone"] = {}, {}, {}
         return state
 
     def _single_many(self, tks: Sequence[Tokens], fitted: Sequence[bool]) -> list[list[Flag]]:

@@ -59,17 +59,19 @@ from dedupe.pipeline import (
     accept_candidates,
     analyse,
     assemble_clusters,
+    fill_scores,
     find_boilerplate,
     fit_scorer,
     link_groups,
     no_progress,
     pair_edges,
-    score_artifacts,
+    score_units,
     sign,
     term_matrix,
+    unit_batches,
 )
 from dedupe.sign import EMPTY
-from dedupe.types import BadFile, Cluster, Document, Flag, Pair, ScanResult
+from dedupe.types import BadFile, Document, Pair, ScanResult
 from dedupe.verify import pair_similarity
 
 if TYPE_CHECKING:
@@ -311,24 +313,6 @@ def warm_workers(client: "Client") -> list:
     ]
 
 
-def score_units(units: list[list[Document]], *, scorer) -> list[tuple[list[tuple[list[Flag], float]], int]]:
-    """Score each unit -- one cluster's members in document order, or one
-    document alone -- as the local pipeline does: every copy alone, the cleanest
-    becomes canonical, then each member against it and the other copies.
-    Returns each unit's ``(flags, artifact_score)`` per member and its canonical's position.
-    """
-    out = []
-    for docs in units:
-        score_artifacts(docs, scorer, range(len(docs)))
-        canonical = 0
-        if len(docs) > 1:
-            members = list(range(len(docs)))
-            canonical = choose_canonical(docs, members)
-            score_artifacts(docs, scorer, members, [Cluster(id=1, members=members, canonical=canonical)])
-        out.append(([(d.flags, d.artifact_score) for d in docs], canonical))
-    return out
-
-
 def score_dask(
     documents: Sequence[Document], groups: Sequence[list[int]], scorer, *, client: "Client", track: Track = no_progress
 ) -> list[int]:
@@ -336,31 +320,14 @@ def score_dask(
     lone documents) per task, with the fitted ``scorer`` sent to each worker
     once. Fills every document's flags and artifact score; returns each group's
     canonical document."""
-    grouped = {m for members in groups for m in members}
-    units = [list(members) for members in groups] + [[i] for i in range(len(documents)) if i not in grouped]
-    batches: list[list[list[int]]] = [[]]
-    size = 0
-    for unit in units:
-        if size >= CHUNK:
-            batches.append([])
-            size = 0
-        batches[-1].append(unit)
-        size += len(unit)
+    batches = unit_batches(len(documents), groups)
 
     def shipped(batch):
         # Only what scoring reads; the rest of a Document stays here.
-        return [[Document(documents[i].id, documents[i].text, boilerplate=documents[i].boilerplate) for i in unit]
-                for unit in batch]
+        return [[(i, documents[i].text, documents[i].boilerplate) for i in unit] for unit in batch]
 
     results = map_chunks_dask(partial(score_units, scorer=scorer), map(shipped, batches), client=client)
-    canonicals = []
-    for batch, scored in zip(batches, track(results, description="scoring artifacts", total=len(batches))):
-        for unit, (members, canonical) in zip(batch, scored):
-            for i, (flags, score) in zip(unit, members):
-                documents[i].flags, documents[i].artifact_score = flags, score
-            if len(unit) > 1:
-                canonicals.append(unit[canonical])
-    return canonicals
+    return fill_scores(documents, batches, track(results, description="scoring artifacts", total=len(batches)))
 
 
 def scan_documents_dask(

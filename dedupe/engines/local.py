@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
@@ -54,6 +55,25 @@ def map_chunks(func: Callable[..., R], chunks: Iterable[T], *, workers: int, sha
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(workers, initializer=_keep, initargs=(shared,)) as pool:
         yield from pool.imap(func if shared is None else partial(_with_shared, func), chunks)
+
+
+@contextmanager
+def started_chunks(func: Callable[[T], R], chunks: Sequence[T], *, workers: int) -> Iterator[Iterator[R]]:
+    """:func:`map_chunks` started now: with ``workers`` > 1 the worker processes
+    work through ``chunks`` while this process goes on with other work, and the
+    results, read later from the iterator this yields, come in order (with one
+    worker, each is computed when it is read). The pool ends with the block.
+
+    >>> with started_chunks(len, [["a", "b"], ["c"]], workers=1) as results:
+    ...     list(results)
+    [2, 1]
+    """
+    if check_workers(workers) == 1:
+        yield map(func, chunks)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        yield pool.imap(func, chunks)
 
 
 #: The ``shared`` object of :func:`map_chunks`, in a worker process (set by the

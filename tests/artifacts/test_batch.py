@@ -5,6 +5,7 @@ import multiprocessing
 import pytest
 
 from dedupe import pipeline
+from dedupe.canonical import choose_canonical
 from dedupe.artifacts import ArtifactScorer
 from dedupe.artifacts.lm import BigramModel, find_improbable, find_improbable_many
 from dedupe.artifacts.text import Tokens
@@ -96,6 +97,35 @@ def test_worker_processes_score_exactly_as_one_process(monkeypatch):
     one, two = run(1), run(2)
     assert one == two
     assert {f.kind for flags, _ in one[:4] for f in flags} >= {"divergent", "name"}
+
+
+def _two_passes(docs, scorer, groups):
+    # every document alone, the cleanest of a group as its canonical, then the
+    # members again against it: the order of the stages of a scan, spelt out
+    pipeline.score_artifacts(docs, scorer, range(len(docs)))
+    canonicals = [choose_canonical(docs, members) for members in groups]
+    clusters = [Cluster(id=k + 1, members=members, canonical=c) for k, (members, c) in enumerate(zip(groups, canonicals))]
+    pipeline.score_artifacts(docs, scorer, [m for members in groups for m in members], clusters)
+    return canonicals
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs forked workers")
+def test_one_task_per_group_gives_the_flags_and_canonicals_of_two_passes(monkeypatch):
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN_SCORED", 1)
+    monkeypatch.setattr(pipeline, "CHUNK", 3)
+    # the ferry copies, and a group of two other stories' texts with an exact repeat in it
+    groups = [[0, 1, 2, 3], [5, 6, 9]]
+    texts = [*TEXTS, TEXTS[6]]
+    expected_docs = [Document(str(i), t) for i, t in enumerate(texts)]
+    scorer = pipeline.fit_scorer(texts, ScanConfig())
+    expected = _two_passes(expected_docs, scorer, groups)
+    for workers in (1, 2):
+        docs = [Document(str(i), t) for i, t in enumerate(texts)]
+        canonicals = pipeline.score_groups(docs, pipeline.fit_scorer(texts, ScanConfig()), groups, workers=workers)
+        assert canonicals == expected
+        assert [(d.flags, d.artifact_score) for d in docs] == [(d.flags, d.artifact_score) for d in expected_docs]
+    assert expected[0] != 0, "the canonical should not be the first copy, or the choice is untested"
+    assert {f.kind for d in expected_docs[:4] for f in d.flags} >= {"divergent", "name"}
 
 
 class _Unpicklable:
