@@ -719,17 +719,21 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
 
 
 def _own_class_uses(model: BigramModel, a: np.ndarray, b: np.ndarray, doc: np.ndarray,
-                    own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The codes of "a grammar-word class beside a word" (:func:`_class_code`) that the
-    pairs ``own`` (of fitted documents) count, with their documents: no evidence for themselves."""
+                    own: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What the pairs ``own`` (of fitted documents) count, which is no evidence for
+    themselves: the codes of "a grammar-word class beside a word" (:func:`_class_code`)
+    with their documents, and the words that open or close a pair (a closing word's id
+    ``w`` as ``-1 - w``) with theirs."""
     ca, cb = model._cls[a], model._cls[b]
     fo, pr = own & (cb >= 0), own & (ca >= 0)
     codes = np.concatenate([_class_code(a[fo], cb[fo], True), _class_code(b[pr], ca[pr], False)])
-    return np.concatenate([doc[fo], doc[pr]]), codes
+    words = np.concatenate([a[own], -1 - b[own]])
+    return np.concatenate([doc[fo], doc[pr]]), codes, np.concatenate([doc[own], doc[own]]), words
 
 
 def _word_affinity(model: BigramModel, x: np.ndarray, y: np.ndarray, prior: np.ndarray,
-                   own_doc: np.ndarray, own_codes: np.ndarray, query_doc: np.ndarray) -> np.ndarray:
+                   own_doc: np.ndarray, own_codes: np.ndarray, own_word_doc: np.ndarray, own_words: np.ndarray,
+                   query_doc: np.ndarray) -> np.ndarray:
     """Per pair of a content word and a grammar word: how much more often the corpus puts
     that grammar word's class on that side of the content word than the word's frequency
     predicts, shrunk towards ``prior`` (the word classes' association) by AFFINITY_PRIOR
@@ -748,8 +752,10 @@ def _word_affinity(model: BigramModel, x: np.ndarray, y: np.ndarray, prior: np.n
     cls = np.maximum(np.where(after[at], cy[at], cx[at]), 0)
     codes = _class_code(word, cls, after[at])
     seen = _lookup(model._class_keys, model._class_n, codes) - _count_within(own_doc, own_codes, query_doc[at], codes)
-    expected = np.where(after[at], model._followers[word] * model._rate_after[cls],
-                        model._preceders[word] * model._rate_before[cls])
+    # the word's own uses in the tested document are no evidence either
+    uses = np.where(after[at], model._followers[word], model._preceders[word]) - _count_within(
+        own_word_doc, own_words, query_doc[at], np.where(after[at], word, -1 - word))
+    expected = np.maximum(uses, 0) * np.where(after[at], model._rate_after[cls], model._rate_before[cls])
     out = prior.copy()
     out[at] = (np.maximum(seen, 0) + AFFINITY_PRIOR * prior[at]) / (expected + AFFINITY_PRIOR)
     return out
