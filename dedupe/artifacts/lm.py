@@ -739,9 +739,10 @@ def _word_affinity(model: BigramModel, x: np.ndarray, y: np.ndarray, prior: np.n
     predicts, shrunk towards ``prior`` (the word classes' association) by AFFINITY_PRIOR
     pairs; ``prior`` elsewhere.
 
-    Why: a part-of-speech class pools words that behave apart ("strong" and "able" are
-    both adjectives; the corpus puts a determiner after neither, but before only one),
-    so a word seen often enough speaks for itself, and a rare one keeps its class's say.
+    Why: a part-of-speech class pools words that behave apart. The BBC news corpus
+    has a determiner after "strong" twice where its uses predict 26, which the pooled
+    association of all adjectives with "a" does not tell ("strong a challenge"); a
+    word seen often speaks for itself, and a rare one keeps its class's say.
     """
     cx, cy = model._cls[x], model._cls[y]
     after, before = (cx < 0) & (cy >= 0), (cx >= 0) & (cy < 0)
