@@ -197,4 +197,82 @@ def find_divergent(doc: Tokens, ref: Tokens, model: BigramModel | None = None, *
     for i, j in pairs:
         (ds, de), (rs, re_) = doc.sentences[i], ref.sentences[j]
         flags.extend(diff_sentence(doc.text, ds, de, ref.text, rs, re_, model))
+    for i, j in heading_pairs(doc, ref, pairs):
+        flags.extend(heading_names(doc, i, ref, j))
     return flags
+
+
+#: Most words a line may have to be read as a heading.
+MAX_HEADING = 8
+#: Zipf from which a heading's word is common enough to be a name translated as a word.
+COMMON_ZIPF = 3.5
+_OPENS_NAME = "(?<=[a-z,] )"
+
+
+def is_heading(tk: Tokens, i: int) -> bool:
+    """Sentence ``i`` is a line of its own, of at most MAX_HEADING words, with no closing
+    punctuation: a subheading.
+
+    >>> tk = Tokens("Talks ended.\\n\\nPEACE AT LAST\\n\\nThe mayor spoke.")
+    >>> [is_heading(tk, i) for i in range(3)]
+    [False, True, False]
+    """
+    s, e = tk.sentences[i]
+    i0, i1 = tk.ranges[i]
+    text = tk.text
+    alone = (s == 0 or text[s - 1] == "\n") and (e == len(text) or text[e:e + 1] == "\n")
+    return alone and 0 < i1 - i0 <= MAX_HEADING and text[s:e].rstrip()[-1:] not in ".!?:;,\"”’)"
+
+
+def heading_pairs(doc: Tokens, ref: Tokens, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Subheadings of the same section in both copies (doc index, ref index): two aligned
+    headings, or the headings right before two aligned sentences.
+
+    Why: a heading is a few words, often rewritten or translated word by word, so it
+    seldom shares enough content words to align by itself; the paragraph it opens does.
+    """
+    candidates = set(pairs) | {(i - 1, j - 1) for i, j in pairs if i and j}
+    return sorted((i, j) for i, j in candidates if is_heading(doc, i) and is_heading(ref, j))
+
+
+def _plain(word: str) -> str:
+    """A word lower-cased, its apostrophes straight and a possessive 's dropped: its dictionary form."""
+    w = word.lower().replace("’", "'")
+    return w[:-2] if w.endswith("'s") else w
+
+
+def heading_names(doc: Tokens, i: int, ref: Tokens, j: int) -> list[Flag]:
+    """[name] flags in the copy's heading ``i`` against the canonical's heading ``j`` of the
+    same section: where the canonical's heading has a name that the copy uses in its text
+    but not in this heading, and the copy's heading has a common word in its place.
+
+    A name translated as a word ("Kim", Turkish for "who") leaves the copy's text with
+    the name wherever the translator kept it, and its heading with the word.
+
+    >>> ref = Tokens("Talks ended.\\n\\nRose thanks the volunteers\\n\\nThe mayor, Rose, spoke.")
+    >>> doc = Tokens("Talks ended.\\n\\nPINK THANKS VOLUNTEERS\\n\\nThe mayor, Rose, spoke.")
+    >>> [(f.kind, f.text) for f in heading_names(doc, 1, ref, 1)]
+    [('name', 'PINK')]
+    """
+    (ds, de), (rs, re_) = doc.sentences[i], ref.sentences[j]
+    doc_words = [(m.start(), m.group()) for m in _TOKEN.finditer(doc.text, ds, de)]
+    ref_words = [m.group() for m in _TOKEN.finditer(ref.text, rs, re_)]
+    in_heading = {_plain(w) for _, w in doc_words}
+    flags = []
+    for k, name in enumerate(ref_words[:len(doc_words)]):
+        start, word = doc_words[k]
+        if not (name[:1].isupper() and name[1:].islower() and _plain(name) not in in_heading
+                and re.search(_OPENS_NAME + re.escape(name) + r"\b", doc.text)):
+            continue  # not a name the copy knows, or the copy's heading has it
+        plain = _plain(word)
+        if plain.isalpha() and english_table().get(plain, 0.0) >= COMMON_ZIPF and not _is_name_in(doc.text, word):
+            flags.append(make_flag(doc.text, start, start + len(word), "name", 0.6,
+                                   f"the canonical copy's heading of this section has the name '{name}' here, "
+                                   f"which this copy writes elsewhere; this heading has the common word '{word}'"))
+    return flags
+
+
+def _is_name_in(text: str, word: str) -> bool:
+    """The text writes ``word`` capitalised inside a sentence: a name there, not a word."""
+    title = word[:1].upper() + word[1:].lower()
+    return bool(re.search(_OPENS_NAME + re.escape(title) + r"\b", text))

@@ -38,6 +38,7 @@ def _covered(text, flags, phrase):
     ("003", "004", "relationsat"),
     ("004", "003", "Izvor:"),
     ("004", "003", "0 Komentari"),
+    ("002", "001", "WHO’S ANSWER"),  # [name]: against 001's heading of the same section
 ])
 def test_developers_examples_are_flagged(flagged, doc, ref, phrase):
     text, flags = flagged[doc, ref]
@@ -49,7 +50,6 @@ def test_developers_examples_are_flagged(flagged, doc, ref, phrase):
     ("000", None, "the release of Kursk"),
     ("000", None, "his top planned"),
     ("000", None, "said Al Jenny Town"),
-    ("002", "001", "WHO’S ANSWER"),
 ])
 def test_examples_not_caught_yet(flagged, doc, ref, phrase):
     text, flags = flagged[doc, ref]

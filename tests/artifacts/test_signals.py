@@ -1,5 +1,7 @@
 """Each signal on small hand-written texts (none from the seeds), with negatives."""
-from dedupe.artifacts.align import align_sentences, diff_sentence
+import pytest
+
+from dedupe.artifacts.align import align_sentences, diff_sentence, find_divergent
 from dedupe.artifacts.casing import find_capitalisation
 from dedupe.artifacts.corpus import CorpusStats
 from dedupe.artifacts.debris import find_debris
@@ -134,6 +136,32 @@ def test_name_flag_needs_a_name_rendered_as_words_not_a_paraphrase():
     d2 = "The mayor met hope at the port."
     r2 = "The mayor met Osei at the port."
     assert [(f.kind, f.text) for f in diff_sentence(d2, 0, len(d2), r2, 0, len(r2))] == [("name", "hope")]
+
+
+_STORY = ("The port reopened on Monday after a week of storms, the harbour office said.\n\n"
+          "{heading}\n\n"
+          "{opening} the crews who had worked through the night to clear the wreckage.\n\n"
+          "Ships carrying grain were the first to dock, and ferries will follow on Friday.")
+
+
+@pytest.mark.parametrize("heading", ["MERCY FOR THE NIGHT CREWS",  # aligned with the canonical's heading
+                                     "MERCY ON THE QUAYSIDE"])  # no word shared: paired by the paragraph after it
+def test_a_heading_is_compared_with_the_heading_of_the_same_section(heading):
+    # a name the copy writes in its text but renders as a common word in a heading is flagged
+    ref = Tokens(_STORY.format(heading="Grace thanks the night crews",
+                               opening="Harbour master Grace Mensah thanked"))
+    copy = Tokens(_STORY.format(heading=heading, opening="The harbour master, Grace Mensah, thanked"))
+    assert [(f.kind, f.text) for f in find_divergent(copy, ref) if f.kind == "name"] == [("name", "MERCY")]
+    # a heading that keeps the name (in capitals too), or rewords one with no name, is no error
+    kept = Tokens(_STORY.format(heading="GRACE THANKS THE NIGHT CREWS",
+                                opening="The harbour master, Grace Mensah, thanked"))
+    assert [f for f in find_divergent(kept, ref) if f.kind == "name"] == []
+    unnamed_ref = Tokens(_STORY.format(heading="Crews thanked for night work",
+                                       opening="Harbour master Grace Mensah thanked"))
+    assert [f for f in find_divergent(copy, unnamed_ref) if f.kind == "name"] == []
+    # nor is a common word where the copy never writes the name: nothing says it is one
+    unnamed = Tokens(_STORY.format(heading="MERCY FOR THE NIGHT CREWS", opening="The harbour master thanked"))
+    assert [f for f in find_divergent(unnamed, ref) if f.kind == "name"] == []
 
 
 def _fitted(sentences):
