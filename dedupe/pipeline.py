@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,12 +40,12 @@ from dedupe.crosslingual import link_languages
 from dedupe.engines.local import check_workers, map_chunks
 from dedupe.io.readers import read_paths
 from dedupe.language import detect_language, warm_up
-from dedupe.lsh import candidate_pairs
+from dedupe.lsh import candidate_blocks
 from dedupe.numberset import drop_disagreeing, groups_agree
 from dedupe.shingles import Features, featurize_many, pack_features, unpack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
-from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns
+from dedupe.verify import TermWeights, accept_pairs, merge_best, pair_similarity, used_columns
 
 T = TypeVar("T")
 Track = Callable[..., Iterable]
@@ -58,6 +59,9 @@ _PARALLEL_MIN_DOCS = 2000
 # Candidate pairs per similarity task: a task of this size takes a few tenths of a
 # second and its pairs are a few MB to send.
 PAIR_CHUNK = 200_000
+# First documents per block of candidates (:func:`find_pairs`): a block of
+# 50k documents holds about 5M pairs (80 MB), whatever the corpus size.
+BLOCK_DOCS = 50_000
 
 
 def no_progress(items: Iterable[T], *, description: str = "", total: int | None = None) -> Iterable[T]:
@@ -221,32 +225,73 @@ def find_pairs(
     workers: int = 1,
 ) -> tuple[list[Pair], sp.csr_matrix]:
     """Stages 6-7: band, verify (the pair similarities in ``workers`` processes).
-    Returns the verified pairs and the term matrix."""
-    # Banding in a thread while this one builds the term matrix: both are mostly
-    # numpy sorts and sparse-matrix work, which run without the interpreter lock.
-    with ThreadPoolExecutor(1) as pool:
-        banding = pool.submit(candidate_pairs, signatures, bands=config.lsh.bands, rows=config.lsh.rows,
-                              window=config.lsh.window)
-        matrix = term_matrix(features, config)
-        candidates = banding.result()
-    similarity = similarities(matrix, candidates, workers=workers)
-    return accept_candidates(documents, candidates, similarity, config), matrix
+    Returns the verified pairs and the term matrix.
+
+    Candidates are banded into blocks of first documents kept in a scratch
+    folder (:func:`dedupe.lsh.candidate_blocks`) and verified a block at a
+    time (:func:`verify_blocks`), so only one block's pairs are in memory.
+    """
+    with tempfile.TemporaryDirectory(prefix="dedupe-pairs-") as scratch:
+        # Banding in a thread while this one builds the term matrix: both are mostly
+        # numpy sorts and sparse-matrix work, which run without the interpreter lock.
+        with ThreadPoolExecutor(1) as pool:
+            banding = pool.submit(candidate_blocks, signatures, bands=config.lsh.bands, rows=config.lsh.rows,
+                                  window=config.lsh.window, block_docs=BLOCK_DOCS, folder=scratch)
+            matrix = term_matrix(features, config)
+            blocks = banding.result()
+        return verify_blocks(documents, blocks, matrix, config, workers=workers), matrix
 
 
-def similarities(matrix: sp.csr_matrix, candidates: np.ndarray, *, workers: int = 1) -> np.ndarray:
-    """Stage 7a': :func:`dedupe.verify.pair_similarity` of every candidate, in
-    chunks of PAIR_CHUNK pairs over ``workers`` processes, which inherit the term
-    matrix when they fork (at 100k documents, 11M candidates, this is the
-    longest step after analysis). Each pair's value is
-    computed alone, so the result does not depend on ``workers``."""
-    if check_workers(workers) == 1 or len(candidates) < 2 * PAIR_CHUNK:
-        return pair_similarity(matrix, candidates)
-    chunks = [candidates[i : i + PAIR_CHUNK] for i in range(0, len(candidates), PAIR_CHUNK)]
-    return np.concatenate(list(map_chunks(_chunk_similarity, chunks, workers=workers, shared=matrix)))
+def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix,
+                  config: ScanConfig, *, workers: int = 1) -> list[Pair]:
+    """Stage 7 over candidate blocks (``(path, count)``, as :func:`dedupe.lsh.candidate_blocks`
+    saves them): :func:`accept_candidates` of all the candidates together, with
+    only what it needs held. Per block: each document's best similarities so
+    far (:func:`dedupe.verify.merge_best`) and the pairs that reach the lower
+    threshold (no other can be accepted); the rule runs on those at the end.
+    Similarities are computed in chunks of PAIR_CHUNK pairs over ``workers``
+    processes, which inherit the term matrix when they fork and read their
+    chunk from the block's file (at 100k documents, 11M candidates, this is
+    the longest step after analysis). Each pair's value is computed alone, so
+    the result does not depend on ``workers``."""
+    cfg = config.verify
+    languages = _language_codes(documents)
+    best = np.zeros((len(documents), cfg.neighbours + 1))
+    kept: list[np.ndarray] = []
+    kept_similarity: list[np.ndarray] = []
+    for path, pairs, similarity in _block_similarities(blocks, matrix, workers=workers):
+        best = merge_best(best, pairs, similarity)
+        cross = languages[pairs[:, 0]] != languages[pairs[:, 1]]
+        floor = np.minimum(np.where(cross, cfg.cross_threshold, cfg.threshold), cfg.low_threshold)
+        keep = similarity >= floor
+        kept.append(pairs[keep])
+        kept_similarity.append(similarity[keep])
+        os.remove(path)
+    candidates = np.concatenate(kept) if kept else np.empty((0, 2), dtype=np.int64)
+    similarity = np.concatenate(kept_similarity) if kept else np.empty(0)
+    return accept_candidates(documents, candidates, similarity, config, best=best)
 
 
-def _chunk_similarity(pairs: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
-    return pair_similarity(matrix, pairs)
+def _block_similarities(blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix, *,
+                        workers: int) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """``(path, pairs, similarity)`` of each block, in order."""
+    total = sum(count for _, count in blocks)
+    if check_workers(workers) == 1 or total < 2 * PAIR_CHUNK:
+        for path, _ in blocks:
+            pairs = np.load(path)
+            yield path, pairs, pair_similarity(matrix, pairs)
+        return
+    chunks = [(path, low, min(low + PAIR_CHUNK, count)) for path, count in blocks for low in range(0, count, PAIR_CHUNK)]
+    results = map_chunks(_chunk_similarity, chunks, workers=workers, shared=matrix)
+    for path, count in blocks:
+        parts = [next(results) for _ in range(0, count, PAIR_CHUNK)]
+        yield path, np.load(path), np.concatenate(parts) if parts else np.empty(0)
+    results.close()  # the pool stops here, not when the generator is collected
+
+
+def _chunk_similarity(chunk: tuple[str, int, int], matrix: sp.csr_matrix) -> np.ndarray:
+    path, low, high = chunk
+    return pair_similarity(matrix, np.load(path, mmap_mode="r")[low:high])
 
 
 def term_matrix(features: Sequence[Features], config: ScanConfig) -> sp.csr_matrix:
@@ -257,15 +302,14 @@ def term_matrix(features: Sequence[Features], config: ScanConfig) -> sp.csr_matr
 
 
 def accept_candidates(
-    documents: Sequence[Document], candidates: np.ndarray, similarity: np.ndarray, config: ScanConfig
+    documents: Sequence[Document], candidates: np.ndarray, similarity: np.ndarray, config: ScanConfig,
+    *, best: np.ndarray | None = None,
 ) -> list[Pair]:
     """Stage 7b: the candidate pairs whose similarity makes them copies (pairs in
     two languages need less: translations share names and numbers, not words),
-    less those whose numbers disagree (:mod:`dedupe.numberset`)."""
-    # Languages as small integers: comparing millions of pairs of str objects is slow.
-    codes: dict[str, int] = {}
-    languages = np.fromiter((codes.setdefault(d.language or "", len(codes)) for d in documents),
-                            dtype=np.int32, count=len(documents))
+    less those whose numbers disagree (:mod:`dedupe.numberset`). ``best``: as in
+    :func:`dedupe.verify.accept_pairs`, when ``candidates`` are some of them."""
+    languages = _language_codes(documents)
     cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
     cfg = config.verify
     keep = accept_pairs(
@@ -276,9 +320,18 @@ def accept_candidates(
         low_threshold=cfg.low_threshold,
         margin=cfg.margin,
         neighbours=cfg.neighbours,
+        best=best,
     )
     keep = drop_disagreeing(documents, candidates, keep, min_numbers=cfg.min_numbers, min_overlap=cfg.number_overlap)
     return [Pair(a, b, s) for (a, b), s in zip(candidates[keep].tolist(), similarity[keep].tolist())]
+
+
+def _language_codes(documents: Sequence[Document]) -> np.ndarray:
+    """Each document's language as a small integer: comparing millions of pairs
+    of str objects is slow."""
+    codes: dict[str, int] = {}
+    return np.fromiter((codes.setdefault(d.language or "", len(codes)) for d in documents),
+                       dtype=np.int32, count=len(documents))
 
 
 def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig) -> list[Cluster]:

@@ -174,6 +174,21 @@ def _against_table(matrix: sp.csr_matrix, firsts: np.ndarray, slot: np.ndarray, 
     return sims
 
 
+def merge_best(best: np.ndarray, pairs: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """``best`` (``(n_docs, count)``, each row best first, as :func:`_best_similarities`
+    gives) updated with the candidates ``pairs``: the ``count`` best of both
+    per document, the same values one pass over all the candidates gives.
+
+    >>> best = merge_best(np.zeros((3, 2)), np.array([[0, 1]]), np.array([0.5]))
+    >>> merge_best(best, np.array([[0, 2]]), np.array([0.7])).tolist()
+    [[0.7, 0.5], [0.5, 0.0], [0.7, 0.0]]
+    """
+    n_docs, count = best.shape
+    both = np.concatenate([best, _best_similarities(pairs, similarity, n_docs, count)], axis=1)
+    both.sort(axis=1)
+    return both[:, : -count - 1 : -1].copy()
+
+
 # Similarity levels _contenders sorts pair ends into: each holds about twice the
 # ends of the one above, the top one about as many as the documents' best need.
 _LEVELS = 8
@@ -227,6 +242,7 @@ def accept_pairs(
     low_threshold: float,
     margin: float,
     neighbours: int,
+    best: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean mask of the candidate pairs judged to be copies of one story.
 
@@ -240,6 +256,11 @@ def accept_pairs(
     shares with stories about the same people; it adapts to how alike the
     corpus is instead of trusting one absolute number.
 
+    ``best``: each document's ``neighbours + 1`` best similarities over every
+    candidate (:func:`merge_best`), when ``pairs`` holds only some of them --
+    a scan verified block by block keeps only the pairs that reach the lower
+    of the two thresholds, the only ones this can accept.
+
     >>> pairs = np.array([[0, 1], [0, 2], [1, 2], [2, 3]])
     >>> sims = np.array([0.20, 0.05, 0.04, 0.50])
     >>> accept_pairs(pairs, sims, 4, threshold=0.35, low_threshold=0.15, margin=2.0, neighbours=5).tolist()
@@ -249,7 +270,7 @@ def accept_pairs(
     if not len(pairs):
         return accepted
     k = neighbours
-    top = _best_similarities(pairs, similarity, n_docs, k + 1)
+    top = _best_similarities(pairs, similarity, n_docs, k + 1) if best is None else best
 
     # Per document, not per pair: a (pairs x k) copy of ``top`` would be the
     # largest array of a scan.
