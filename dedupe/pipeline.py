@@ -38,11 +38,13 @@ from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
 from dedupe.crosslingual import link_languages
 from dedupe.engines.local import check_workers, map_chunks
+from dedupe.errors import ConfigError
 from dedupe.io.readers import read_paths
+from dedupe.io.stream import JsonlSource, StreamedDocuments
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_blocks
 from dedupe.numberset import drop_disagreeing, groups_agree
-from dedupe.shingles import Features, featurize_many, pack_features, unpack_features
+from dedupe.shingles import Features, FeatureTable, featurize_many, pack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
 from dedupe.verify import TermWeights, accept_pairs, merge_best, pair_similarity, used_columns
@@ -151,17 +153,17 @@ def analyse(
     """Run :func:`analyse_chunk` over all documents, whose ``boilerplate`` is
     known (:func:`find_boilerplate`) -- in ``workers`` local processes, or
     through ``mapper(func, chunks)`` (another engine, e.g. Dask); fills
-    ``doc.language``; returns their features."""
+    ``doc.language``; returns their features (a :class:`~dedupe.shingles.FeatureTable`)."""
     # Stripped lazily: the workers start on the first chunks while the rest are made.
     chunks = ([strip(d.text, d.boilerplate) for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK))
     if mapper is None and workers > 1 and len(documents) >= _PARALLEL_MIN_DOCS:
         warm_up()
     results = _map(partial(analyse_chunk, config=config), chunks, len(documents), workers=workers, mapper=mapper)
-    features: list[Features] = []
+    features = FeatureTable()
     for languages, packed in track(results, description="analysing", total=-(-len(documents) // CHUNK)):
         for i, language in enumerate(languages, start=len(features)):
             documents[i].language = language
-        features += unpack_features(packed)
+        features.append(packed)
     return features
 
 
@@ -179,6 +181,8 @@ def _flat(features: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
     """Every document's shingles end to end, and each document's count. Shingle
     hashes are 32-bit: one flat uint32 array takes half the memory of the uint64
     sets, and one vectorised membership test serves every document."""
+    if isinstance(features, FeatureTable):
+        return features.shingle_arrays()
     lengths = np.fromiter((len(f.shingles) for f in features), dtype=np.int64, count=len(features))
     sets = [f.shingles for f in features] or [np.empty(0, np.uint32)]
     return np.concatenate(sets, dtype=np.uint32, casting="unsafe"), lengths
@@ -326,11 +330,18 @@ def accept_candidates(
     return [Pair(a, b, s) for (a, b), s in zip(candidates[keep].tolist(), similarity[keep].tolist())]
 
 
+def _languages(documents: Sequence[Document]) -> list[str | None]:
+    """Each document's language (streamed documents know them without reading their texts)."""
+    if isinstance(documents, StreamedDocuments):
+        return documents.languages
+    return [d.language for d in documents]
+
+
 def _language_codes(documents: Sequence[Document]) -> np.ndarray:
     """Each document's language as a small integer: comparing millions of pairs
     of str objects is slow."""
     codes: dict[str, int] = {}
-    return np.fromiter((codes.setdefault(d.language or "", len(codes)) for d in documents),
+    return np.fromiter((codes.setdefault(language or "", len(codes)) for language in _languages(documents)),
                        dtype=np.int32, count=len(documents))
 
 
@@ -352,7 +363,7 @@ def link_groups(
     if cfg.link_similarity >= 1.0:
         return groups, pairs
     allow = groups_agree(documents, min_numbers=config.verify.min_numbers, min_overlap=config.verify.number_overlap)
-    linked, links = link_languages(groups, [d.language for d in documents], matrix,
+    linked, links = link_languages(groups, _languages(documents), matrix,
                                    min_similarity=cfg.link_similarity, margin=cfg.link_margin, allow=allow)
     return linked, pairs + links
 
@@ -550,6 +561,104 @@ def scan_documents(
             members = [m for c in clusters for m in c.members]
             score_artifacts(documents, scorer, members, clusters, track, workers=workers)
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
+
+
+def scan_jsonl(
+    path: str | os.PathLike | JsonlSource,
+    config: ScanConfig | None = None,
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    workers: int = 1,
+    track: Track = no_progress,
+) -> ScanResult:
+    """The clusters :func:`scan_documents` finds in a JSONL dump's records (``text_field``,
+    ``id_field``; or an indexed :class:`~dedupe.io.stream.JsonlSource`), without
+    holding their texts: a million news articles.
+
+    The file is read twice, in ``workers`` processes that each read their own
+    chunks (:class:`~dedupe.io.stream.JsonlSource`): once to fit the
+    boilerplate model (:func:`fit_boilerplate_streamed`), once to analyse
+    (:func:`analyse_streamed`). Features are kept flat and dropped once
+    signed and weighted; candidates are banded to disk and verified block by
+    block (:func:`verify_blocks`). The few documents later stages look at
+    again (number checks, the canonical choice) are re-read from the file.
+    Grouping only: ``config.score`` must be False (scoring reads every text
+    with its cluster's).
+    """
+    config = config or ScanConfig(score=False)
+    if config.score:
+        raise ConfigError("scan_jsonl groups without scoring: pass ScanConfig(score=False), or read the "
+                          "documents and use scan_documents to score them")
+    source = path if isinstance(path, JsonlSource) else JsonlSource(path, text_field=text_field, id_field=id_field)
+    if not len(source):
+        return ScanResult(documents=[], clusters=[], errors=[], params=config.flat())
+    with _collector_paused(), tempfile.TemporaryDirectory(prefix="dedupe-pairs-") as scratch:
+        model = fit_boilerplate_streamed(source, config, workers=workers)
+        documents, features = analyse_streamed(source, model, config, workers=workers, track=track)
+        signatures = sign(features, config)
+        lsh = config.lsh
+        blocks = candidate_blocks(signatures, bands=lsh.bands, rows=lsh.rows, window=lsh.window,
+                                  block_docs=BLOCK_DOCS, folder=scratch)
+        del signatures
+        matrix = term_matrix(features, config)
+        del features
+        pairs = verify_blocks(documents, blocks, matrix, config, workers=workers)
+        clusters = build_clusters(documents, pairs, matrix, config)
+    return ScanResult(documents=documents, clusters=clusters, errors=[], params=config.flat())
+
+
+def _source_chunks(source: JsonlSource) -> list[tuple[int, int]]:
+    return [(start, min(start + CHUNK, len(source))) for start in range(0, len(source), CHUNK)]
+
+
+def fit_boilerplate_streamed(source: JsonlSource, config: ScanConfig, *, workers: int = 1) -> Boilerplate:
+    """:func:`find_boilerplate`'s model, fitted on the distinct lines of each
+    text (:meth:`~dedupe.boilerplate.LineTable.distinct_lines`), which the
+    workers read and hash from ``source`` themselves."""
+    cfg = config.boilerplate
+    model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior)
+    parts = list(map_chunks(_distinct_lines, _source_chunks(source), shared=(source, model),
+                            workers=1 if len(source) < _PARALLEL_MIN_DOCS else workers))
+    offsets = np.cumsum([0] + [len(hashes) for hashes, _, _ in parts])
+    ptr = np.concatenate([[0]] + [p[1:] + o for (_, _, p), o in zip(parts, offsets)])
+    return model.fit_distinct(np.concatenate([h for h, _, _ in parts]), np.concatenate([w for _, w, _ in parts]), ptr)
+
+
+def _distinct_lines(chunk: tuple[int, int], shared: tuple[JsonlSource, Boilerplate]):
+    source, model = shared
+    return model.read_lines(source.texts(*chunk)).distinct_lines()
+
+
+def analyse_streamed(source: JsonlSource, model: Boilerplate, config: ScanConfig, *, workers: int = 1,
+                     track: Track = no_progress) -> tuple[StreamedDocuments, FeatureTable]:
+    """:func:`mark_spans` and :func:`analyse` of ``source``'s texts, read again
+    by the workers: the documents (languages and boilerplate spans kept, texts
+    left on disk) and their features."""
+    if workers > 1 and len(source) >= _PARALLEL_MIN_DOCS:
+        warm_up()
+    results = map_chunks(_analyse_streamed_chunk, _source_chunks(source), shared=(source, model, config),
+                         workers=1 if len(source) < _PARALLEL_MIN_DOCS else workers)
+    features = FeatureTable()
+    languages: list[str | None] = []
+    counts, bounds = [], []
+    for chunk_languages, packed, span_counts, span_bounds in track(results, description="analysing",
+                                                                    total=-(-len(source) // CHUNK)):
+        languages += chunk_languages
+        features.append(packed)
+        counts.append(span_counts)
+        bounds.append(span_bounds)
+    span_ptr = np.concatenate(([0], np.cumsum(np.concatenate(counts))))
+    return StreamedDocuments(source, languages, span_ptr, np.concatenate(bounds)), features
+
+
+def _analyse_streamed_chunk(chunk: tuple[int, int], shared: tuple[JsonlSource, Boilerplate, ScanConfig]):
+    source, model, config = shared
+    texts = source.texts(*chunk)
+    spans = model.spans_of(texts, model.read_lines(texts))
+    languages, packed = analyse_chunk([strip(t, s) for t, s in zip(texts, spans)], config=config)
+    bounds = np.array([(span.start, span.end) for found in spans for span in found], dtype=np.int64).reshape(-1, 2)
+    return languages, packed, np.array([len(found) for found in spans], dtype=np.int64), bounds
 
 
 @contextmanager

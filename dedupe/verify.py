@@ -36,7 +36,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from dedupe.errors import ConfigError
-from dedupe.shingles import Features
+from dedupe.shingles import Features, FeatureTable
 
 # Documents per vectorised counting step: bounds the temporary arrays.
 _BATCH = 20_000
@@ -58,16 +58,21 @@ class TermWeights:
         self._df = np.zeros(n_features, dtype=np.int32)
         self._n_docs = 0
 
-    def _rows(self, documents: Sequence[Features]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(doc, cols, vals)`` of every kept term of ``documents``, documents in
-        order: one pass over the concatenated terms, not one numpy call per document."""
-        if not documents:
+    def _rows(self, documents: Sequence[Features] | tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(doc, cols, vals)`` of every kept term of ``documents`` (or of their
+        ``(term counts, terms, zipfs)``, as :meth:`FeatureTable.batches` gives
+        them), documents in order: one pass over the concatenated terms, not
+        one numpy call per document."""
+        if isinstance(documents, tuple):
+            lengths, terms, zipfs = documents
+        elif not documents:
             return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-        lengths = np.fromiter((len(f.terms) for f in documents), dtype=np.int64, count=len(documents))
-        zipfs = np.concatenate([f.zipfs for f in documents])
+        else:
+            lengths = np.fromiter((len(f.terms) for f in documents), dtype=np.int64, count=len(documents))
+            terms, zipfs = np.concatenate([f.terms for f in documents]), np.concatenate([f.zipfs for f in documents])
         keep = zipfs < self.zipf_ceiling
-        doc = np.repeat(np.arange(len(documents)), lengths)[keep]
-        cols = np.concatenate([f.terms for f in documents])[keep].astype(np.int64) % self.n_features
+        doc = np.repeat(np.arange(len(lengths)), lengths)[keep]
+        cols = terms[keep].astype(np.int64) % self.n_features
         return doc, cols, self.zipf_ceiling - zipfs[keep].astype(np.float64)
 
     def partial_fit(self, documents: Iterable[Features]) -> "TermWeights":
@@ -78,7 +83,7 @@ class TermWeights:
             keys = np.sort(doc * self.n_features + cols)
             distinct = keys[np.concatenate(([True], keys[1:] != keys[:-1]))[: len(keys)]] % self.n_features
             self._df += np.bincount(distinct, minlength=self.n_features).astype(np.int32)
-            self._n_docs += len(part)
+            self._n_docs += _count(part)
         return self
 
     def fit(self, documents: Iterable[Features]) -> "TermWeights":
@@ -87,17 +92,40 @@ class TermWeights:
         return self.partial_fit(documents)
 
     def transform(self, documents: Iterable[Features]) -> sp.csr_matrix:
-        """L2-normalised rows of weighted terms, one per document."""
+        """L2-normalised rows of weighted terms, one per document.
+
+        Built _BATCH documents at a time into arrays sized once: at a million
+        documents the matrix is 1.5 GB, and the whole corpus's (doc, column,
+        value) triples at once several times that. Each row is summed and
+        normalised alone, so the rows are the ones a single pass gives."""
         idf = (np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0)
-        documents = list(documents)
-        doc, cols, vals = self._rows(documents)
-        indptr = np.concatenate(([0], np.cumsum(np.bincount(doc, minlength=len(documents)))))
-        matrix = sp.csr_matrix((vals * idf[cols], cols, indptr), shape=(len(documents), self.n_features))
-        matrix.sum_duplicates()
-        return normalize(matrix, copy=False)  # a new matrix: normalised in place
+        if not isinstance(documents, FeatureTable):
+            documents = list(documents)
+        n_rows = len(documents)
+        batches = list(_batches(documents, _BATCH))
+        bound = sum(int(np.count_nonzero(_zipfs(part) < self.zipf_ceiling)) for part in batches)
+        data = np.empty(bound)
+        indices = np.empty(bound, dtype=np.int32)  # columns < n_features < 2**31
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        row = filled = 0
+        for part in batches:
+            doc, cols, vals = self._rows(part)
+            rows = _count(part)
+            part_ptr = np.concatenate(([0], np.cumsum(np.bincount(doc, minlength=rows))))
+            block = sp.csr_matrix((vals * idf[cols], cols, part_ptr), shape=(rows, self.n_features))
+            block.sum_duplicates()
+            block = normalize(block, copy=False)  # a new matrix: normalised in place
+            data[filled : filled + block.nnz] = block.data
+            indices[filled : filled + block.nnz] = block.indices
+            indptr[row + 1 : row + rows + 1] = block.indptr[1:] + filled
+            row, filled = row + rows, filled + block.nnz
+        return sp.csr_matrix((data[:filled], indices[:filled], indptr), shape=(n_rows, self.n_features))
 
 
-def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features]]:
+def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features] | tuple[np.ndarray, ...]]:
+    if isinstance(items, FeatureTable):
+        yield from items.batches(size)
+        return
     batch: list[Features] = []
     for item in items:
         batch.append(item)
@@ -106,6 +134,16 @@ def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features]]:
             batch = []
     if batch:
         yield batch
+
+
+def _count(part: list[Features] | tuple[np.ndarray, ...]) -> int:
+    return len(part[0]) if isinstance(part, tuple) else len(part)
+
+
+def _zipfs(part: list[Features] | tuple[np.ndarray, ...]) -> np.ndarray:
+    if isinstance(part, tuple):
+        return part[2]
+    return np.concatenate([f.zipfs for f in part]) if part else np.empty(0, np.float32)
 
 
 def used_columns(matrix: sp.csr_matrix) -> sp.csr_matrix:
