@@ -249,10 +249,12 @@ def find_pairs(
 def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix,
                   config: ScanConfig, *, workers: int = 1) -> list[Pair]:
     """Stage 7 over candidate blocks (``(path, count)``, as :func:`dedupe.lsh.candidate_blocks`
-    saves them): :func:`accept_candidates` of all the candidates together, with
-    only what it needs held. Per block: each document's best similarities so
-    far (:func:`dedupe.verify.merge_best`) and the pairs that reach the lower
-    threshold (no other can be accepted); the rule runs on those at the end.
+    saves them): the pairs :func:`accept_candidates` accepts of all the
+    candidates together, with only what it needs held. Per block: each
+    document's best similarities so far (:func:`dedupe.verify.merge_best`) and
+    the pairs that reach the lower threshold (no other can be accepted); once
+    every block is in, the rule -- which given those best similarities judges
+    each pair alone -- runs over the kept pairs a block at a time.
     Similarities are computed in chunks of PAIR_CHUNK pairs over ``workers``
     processes, which inherit the term matrix when they fork and read their
     chunk from the block's file (at 100k documents, 11M candidates, this is
@@ -261,19 +263,19 @@ def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int
     cfg = config.verify
     languages = _language_codes(documents)
     best = np.zeros((len(documents), cfg.neighbours + 1))
-    kept: list[np.ndarray] = []
-    kept_similarity: list[np.ndarray] = []
+    kept: list[tuple[np.ndarray, np.ndarray]] = []
     for path, pairs, similarity in _block_similarities(blocks, matrix, workers=workers):
         best = merge_best(best, pairs, similarity)
         cross = languages[pairs[:, 0]] != languages[pairs[:, 1]]
         floor = np.minimum(np.where(cross, cfg.cross_threshold, cfg.threshold), cfg.low_threshold)
         keep = similarity >= floor
-        kept.append(pairs[keep])
-        kept_similarity.append(similarity[keep])
+        # int32 halves what the kept pairs hold (a corpus has far fewer than 2**31 documents)
+        kept.append((pairs[keep].astype(np.int32), similarity[keep]))
         os.remove(path)
-    candidates = np.concatenate(kept) if kept else np.empty((0, 2), dtype=np.int64)
-    similarity = np.concatenate(kept_similarity) if kept else np.empty(0)
-    return accept_candidates(documents, candidates, similarity, config, best=best)
+    accepted: list[Pair] = []
+    for pairs, similarity in kept:
+        accepted += accept_candidates(documents, pairs, similarity, config, best=best)
+    return accepted
 
 
 def _block_similarities(blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix, *,
@@ -298,11 +300,13 @@ def _chunk_similarity(chunk: tuple[str, int, int], matrix: sp.csr_matrix) -> np.
     return pair_similarity(matrix, np.load(path, mmap_mode="r")[low:high])
 
 
-def term_matrix(features: Sequence[Features], config: ScanConfig) -> sp.csr_matrix:
+def term_matrix(features: Sequence[Features], config: ScanConfig, *, release: bool = False) -> sp.csr_matrix:
     """Stage 7a: the weighted, L2-normalised term rows that verification compares,
     narrowed to the columns some document uses (:func:`dedupe.verify.used_columns`:
-    the same similarities, found faster)."""
-    return used_columns(TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features).transform(features))
+    the same similarities, found faster). ``release``: empty a
+    :class:`~dedupe.shingles.FeatureTable` as its rows are built."""
+    weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features)
+    return used_columns(weights.transform(features, release=release))
 
 
 def accept_candidates(
@@ -601,8 +605,7 @@ def scan_jsonl(
         blocks = candidate_blocks(signatures, bands=lsh.bands, rows=lsh.rows, window=lsh.window,
                                   block_docs=BLOCK_DOCS, folder=scratch)
         del signatures
-        matrix = term_matrix(features, config)
-        del features
+        matrix = term_matrix(features, config, release=True)
         pairs = verify_blocks(documents, blocks, matrix, config, workers=workers)
         clusters = build_clusters(documents, pairs, matrix, config)
     return ScanResult(documents=documents, clusters=clusters, errors=[], params=config.flat())

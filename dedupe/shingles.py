@@ -374,12 +374,14 @@ class FeatureTable(Sequence):
         return (np.concatenate([p[1] for p in self.packs]),
                 np.concatenate([p[0][:, 0] for p in self.packs]).astype(np.int64))
 
-    def batches(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def batches(self, size: int, *, release: bool = False) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """``(term counts, terms, zipfs)`` of consecutive runs of about ``size``
-        documents (whole packs), in order."""
+        documents (whole packs), in order. ``release``: each run's packs leave
+        the table as it is given (the table is empty at the end)."""
         run: list[tuple[np.ndarray, ...]] = []
         held = 0
-        for pack in self.packs:
+        packs = self._release() if release else iter(self.packs)
+        for pack in packs:
             run.append(pack)
             held += len(pack[0])
             if held >= size:
@@ -387,6 +389,12 @@ class FeatureTable(Sequence):
                 run, held = [], 0
         if run:
             yield _term_arrays(run)
+
+    def _release(self) -> Iterator[tuple[np.ndarray, ...]]:
+        self.packs.reverse()  # popped from the end: each pop is O(1)
+        self._ends = []
+        while self.packs:
+            yield self.packs.pop()
 
 
 def _term_arrays(packs: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -91,23 +91,27 @@ class TermWeights:
         self._n_docs = 0
         return self.partial_fit(documents)
 
-    def transform(self, documents: Iterable[Features]) -> sp.csr_matrix:
+    def transform(self, documents: Iterable[Features], *, release: bool = False) -> sp.csr_matrix:
         """L2-normalised rows of weighted terms, one per document.
 
         Built _BATCH documents at a time into arrays sized once: at a million
-        documents the matrix is 1.5 GB, and the whole corpus's (doc, column,
+        documents the matrix is 1.4 GB, and the whole corpus's (doc, column,
         value) triples at once several times that. Each row is summed and
-        normalised alone, so the rows are the ones a single pass gives."""
+        normalised alone, so the rows are the ones a single pass gives.
+        ``release``: a :class:`FeatureTable` is emptied as its rows are built,
+        so the features and the matrix are not both held whole.
+        """
         idf = (np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0)
         if not isinstance(documents, FeatureTable):
             documents = list(documents)
         n_rows = len(documents)
-        batches = list(_batches(documents, _BATCH))
-        bound = sum(int(np.count_nonzero(_zipfs(part) < self.zipf_ceiling)) for part in batches)
+        bound = sum(int(np.count_nonzero(_zipfs(part) < self.zipf_ceiling)) for part in _batches(documents, _BATCH))
         data = np.empty(bound)
         indices = np.empty(bound, dtype=np.int32)  # columns < n_features < 2**31
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
         row = filled = 0
+        batches = documents.batches(_BATCH, release=True) if release and isinstance(documents, FeatureTable) \
+            else _batches(documents, _BATCH)
         for part in batches:
             doc, cols, vals = self._rows(part)
             rows = _count(part)
