@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
+import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -61,6 +63,10 @@ class Outcome:
 class Stages:
     """Stage stopwatch: ``with stages("sign"): ...`` adds the block's wall time.
 
+    Each start and end is also written to standard error (``[stage] sign started``,
+    ``[stage] sign done in 1.234 s``): a method stopped half way (timeout, memory) leaves
+    in its log which stage it had reached (:func:`stages_reached`).
+
     >>> s = Stages()
     >>> with s("load"):
     ...     pass
@@ -73,11 +79,36 @@ class Stages:
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
+        print(f"[stage] {name} started", file=sys.stderr, flush=True)
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - start
+            took = time.perf_counter() - start
+            self.times[name] = self.times.get(name, 0.0) + took
+            print(f"[stage] {name} done in {took:.3f} s", file=sys.stderr, flush=True)
+
+
+_STAGE_LINE = re.compile(r"^\[stage\] (\S+) (?:(started)|done in ([0-9.]+) s)$", re.M)
+
+
+def stages_reached(log: str) -> tuple[dict[str, float], str | None]:
+    """From a method's log (:class:`Stages` lines): the finished stages' times, and the
+    stage it was in when the log ends (None if none was running).
+
+    >>> stages_reached("[stage] load started\\n[stage] load done in 2.000 s\\n[stage] sign started\\n")
+    ({'load': 2.0}, 'sign')
+    """
+    done: dict[str, float] = {}
+    running: list[str] = []
+    for name, started, took in _STAGE_LINE.findall(log):
+        if started:
+            running.append(name)
+        else:
+            done[name] = done.get(name, 0.0) + float(took)
+            if name in running:
+                running.remove(name)
+    return done, running[-1] if running else None
 
 
 def dump_format(root: Path) -> str:
