@@ -61,9 +61,10 @@ _PARALLEL_MIN_DOCS = 2000
 # Candidate pairs per similarity task: a task of this size takes a few tenths of a
 # second and its pairs are a few MB to send.
 PAIR_CHUNK = 200_000
-# First documents per block of candidates (:func:`find_pairs`): a block of
-# 50k documents holds about 5M pairs (80 MB), whatever the corpus size.
-BLOCK_DOCS = 50_000
+# First documents per block of candidates (:func:`find_pairs`): what a block
+# holds grows with the corpus (a document has about 110 candidates at 100k
+# documents, 800 at 1M), so 10k documents' pairs: 13M at 1M, 200 MB to deduplicate.
+BLOCK_DOCS = 10_000
 
 
 def no_progress(items: Iterable[T], *, description: str = "", total: int | None = None) -> Iterable[T]:
@@ -252,9 +253,10 @@ def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int
     saves them): the pairs :func:`accept_candidates` accepts of all the
     candidates together, with only what it needs held. Per block: each
     document's best similarities so far (:func:`dedupe.verify.merge_best`) and
-    the pairs that reach the lower threshold (no other can be accepted); once
-    every block is in, the rule -- which given those best similarities judges
-    each pair alone -- runs over the kept pairs a block at a time.
+    the pairs that reach the lower threshold (no other can be accepted), taken
+    PAIR_CHUNK candidates at a time; once every block is in, the rule -- which
+    given those best similarities judges each pair alone -- runs over the kept
+    pairs a chunk at a time.
     Similarities are computed in chunks of PAIR_CHUNK pairs over ``workers``
     processes, which inherit the term matrix when they fork and read their
     chunk from the block's file (at 100k documents, 11M candidates, this is
@@ -264,35 +266,35 @@ def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int
     languages = _language_codes(documents)
     best = np.zeros((len(documents), cfg.neighbours + 1))
     kept: list[tuple[np.ndarray, np.ndarray]] = []
-    for path, pairs, similarity in _block_similarities(blocks, matrix, workers=workers):
-        best = merge_best(best, pairs, similarity)
+    for pairs, similarity in _chunk_similarities(blocks, matrix, workers=workers):
+        merge_best(best, pairs, similarity)
         cross = languages[pairs[:, 0]] != languages[pairs[:, 1]]
         floor = np.minimum(np.where(cross, cfg.cross_threshold, cfg.threshold), cfg.low_threshold)
         keep = similarity >= floor
         # int32 halves what the kept pairs hold (a corpus has far fewer than 2**31 documents)
         kept.append((pairs[keep].astype(np.int32), similarity[keep]))
-        os.remove(path)
     accepted: list[Pair] = []
     for pairs, similarity in kept:
         accepted += accept_candidates(documents, pairs, similarity, config, best=best)
     return accepted
 
 
-def _block_similarities(blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix, *,
-                        workers: int) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
-    """``(path, pairs, similarity)`` of each block, in order."""
-    total = sum(count for _, count in blocks)
-    if check_workers(workers) == 1 or total < 2 * PAIR_CHUNK:
-        for path, _ in blocks:
-            pairs = np.load(path)
-            yield path, pairs, pair_similarity(matrix, pairs)
-        return
+def _chunk_similarities(blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix, *,
+                        workers: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(pairs, similarity)`` of consecutive chunks of PAIR_CHUNK candidates of
+    the blocks, in order; each block's file is removed once read."""
     chunks = [(path, low, min(low + PAIR_CHUNK, count)) for path, count in blocks for low in range(0, count, PAIR_CHUNK)]
-    results = map_chunks(_chunk_similarity, chunks, workers=workers, shared=matrix)
-    for path, count in blocks:
-        parts = [next(results) for _ in range(0, count, PAIR_CHUNK)]
-        yield path, np.load(path), np.concatenate(parts) if parts else np.empty(0)
-    results.close()  # the pool stops here, not when the generator is collected
+    if check_workers(workers) == 1 or len(chunks) < 2:
+        results = (_chunk_similarity(chunk, matrix) for chunk in chunks)
+    else:
+        results = map_chunks(_chunk_similarity, chunks, workers=workers, shared=matrix)
+    counts = dict(blocks)
+    for (path, low, high), similarity in zip(chunks, results):
+        yield np.array(np.load(path, mmap_mode="r")[low:high]), similarity
+        if high == counts[path]:
+            os.remove(path)
+    if hasattr(results, "close"):
+        results.close()  # the pool stops here, not when the generator is collected
 
 
 def _chunk_similarity(chunk: tuple[str, int, int], matrix: sp.csr_matrix) -> np.ndarray:

@@ -218,17 +218,21 @@ def _against_table(matrix: sp.csr_matrix, firsts: np.ndarray, slot: np.ndarray, 
 
 def merge_best(best: np.ndarray, pairs: np.ndarray, similarity: np.ndarray) -> np.ndarray:
     """``best`` (``(n_docs, count)``, each row best first, as :func:`_best_similarities`
-    gives) updated with the candidates ``pairs``: the ``count`` best of both
-    per document, the same values one pass over all the candidates gives.
+    gives) updated in place with the candidates ``pairs``: the ``count`` best
+    of both per document, the same values one pass over all the candidates
+    gives. Only the rows of the documents in ``pairs`` are touched, so a
+    scan can merge a few hundred thousand pairs at a time.
 
     >>> best = merge_best(np.zeros((3, 2)), np.array([[0, 1]]), np.array([0.5]))
     >>> merge_best(best, np.array([[0, 2]]), np.array([0.7])).tolist()
     [[0.7, 0.5], [0.5, 0.0], [0.7, 0.0]]
     """
-    n_docs, count = best.shape
-    both = np.concatenate([best, _best_similarities(pairs, similarity, n_docs, count)], axis=1)
+    count = best.shape[1]
+    rows, local = np.unique(np.asarray(pairs).ravel(), return_inverse=True)
+    both = np.concatenate([best[rows], _best_similarities(local.reshape(-1, 2), similarity, len(rows), count)], axis=1)
     both.sort(axis=1)
-    return both[:, : -count - 1 : -1].copy()
+    best[rows] = both[:, : -count - 1 : -1]
+    return best
 
 
 # Similarity levels _contenders sorts pair ends into: each holds about twice the
