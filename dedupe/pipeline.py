@@ -590,7 +590,10 @@ def scan_jsonl(
     block (:func:`verify_blocks`). The few documents later stages look at
     again (number checks, the canonical choice) are re-read from the file.
     Grouping only: ``config.score`` must be False (scoring reads every text
-    with its cluster's).
+    with its cluster's). Meant for dumps a program wrote: a record that is not
+    JSON or has no text stops the scan (:class:`~dedupe.errors.BadInputError`
+    naming the file and the records' range) instead of being listed as a
+    :class:`~dedupe.types.BadFile`, as :func:`scan` lists them.
     """
     config = config or ScanConfig(score=False)
     if config.score:
