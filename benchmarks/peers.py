@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
+import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -61,6 +63,10 @@ class Outcome:
 class Stages:
     """Stage stopwatch: ``with stages("sign"): ...`` adds the block's wall time.
 
+    Each start and end is also written to standard error (``[stage] sign started``,
+    ``[stage] sign done in 1.234 s``): a method stopped half way (timeout, memory) leaves
+    in its log which stage it had reached (:func:`stages_reached`).
+
     >>> s = Stages()
     >>> with s("load"):
     ...     pass
@@ -73,11 +79,36 @@ class Stages:
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
+        print(f"[stage] {name} started", file=sys.stderr, flush=True)
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - start
+            took = time.perf_counter() - start
+            self.times[name] = self.times.get(name, 0.0) + took
+            print(f"[stage] {name} done in {took:.3f} s", file=sys.stderr, flush=True)
+
+
+_STAGE_LINE = re.compile(r"^\[stage\] (\S+) (?:(started)|done in ([0-9.]+) s)$", re.M)
+
+
+def stages_reached(log: str) -> tuple[dict[str, float], str | None]:
+    """From a method's log (:class:`Stages` lines): the finished stages' times, and the
+    stage it was in when the log ends (None if none was running).
+
+    >>> stages_reached("[stage] load started\\n[stage] load done in 2.000 s\\n[stage] sign started\\n")
+    ({'load': 2.0}, 'sign')
+    """
+    done: dict[str, float] = {}
+    running: list[str] = []
+    for name, started, took in _STAGE_LINE.findall(log):
+        if started:
+            running.append(name)
+        else:
+            done[name] = done.get(name, 0.0) + float(took)
+            if name in running:
+                running.remove(name)
+    return done, running[-1] if running else None
 
 
 def dump_format(root: Path) -> str:
@@ -119,31 +150,55 @@ def components(n: int, edges: list[tuple[int, int]] | np.ndarray) -> np.ndarray:
 
 # --- this project -------------------------------------------------------------------------
 
-# Stage functions of dedupe.pipeline that scan_documents calls through the module's
-# globals; wrapping them there times each stage of the real entry point.
-DEDUPE_STAGES = ("find_boilerplate", "analyse", "sign", "find_pairs", "build_clusters", "fit_scorer", "score_artifacts")
+# Stage functions of dedupe.pipeline that scan_documents and scan_jsonl call through
+# the module's globals, and the stage each one times: wrapping them there times each
+# stage of the real entry point. scan_jsonl's two reads of the file are its boilerplate
+# and analysis stages; what find_pairs does in one stage (banding in a thread beside the
+# term matrix, then verification) it does as three.
+DOCUMENT_STAGES = {"find_boilerplate": "find_boilerplate", "analyse": "analyse", "sign": "sign",
+                   "find_pairs": "find_pairs", "build_clusters": "build_clusters", "fit_scorer": "fit_scorer",
+                   "score_artifacts": "score_artifacts"}
+STREAMED_STAGES = {"fit_boilerplate_streamed": "find_boilerplate", "analyse_streamed": "analyse", "sign": "sign",
+                   "candidate_blocks": "band", "term_matrix": "term_matrix", "verify_blocks": "verify",
+                   "build_clusters": "build_clusters"}
 
 
 def run_dedupe(inputs: Inputs, *, workers: int) -> Outcome:
-    """This project: ``scan_documents(docs, ScanConfig(score=False), workers=N)``.
-
-    Artifact scoring is off: it flags garbled phrasing and does not change the clusters.
+    """This project, grouping only (``ScanConfig(score=False)``; artifact scoring flags
+    garbled phrasing and does not change the clusters): ``scan_jsonl`` on a JSONL dump,
+    which reads the file twice instead of holding its texts, ``scan_documents`` on the
+    documents of a folder dump.
     """
     import dedupe.pipeline as pipeline
     from dedupe import Document, ScanConfig, scan_documents
+    from dedupe.io.stream import JsonlSource
 
+    streamed = dump_format(inputs.dump) == "jsonl"
     stages = Stages()
-    for name in DEDUPE_STAGES:
-        if callable(getattr(pipeline, name, None)):
-            setattr(pipeline, name, _timed(getattr(pipeline, name), stages, name))
-    with stages("load"):
-        documents = [Document(id=doc_id, text=text) for doc_id, text in iter_dump(inputs.dump)]
-    position = {d.id: i for i, d in enumerate(documents)}
-    result = scan_documents(documents, ScanConfig(score=False), workers=workers)
-    labels = np.arange(len(documents), dtype=np.int64)
+    names = STREAMED_STAGES if streamed else DOCUMENT_STAGES
+    originals = {name: getattr(pipeline, name) for name in names}
+    for name, func in originals.items():
+        setattr(pipeline, name, _timed(func, stages, names[name]))
+    try:
+        with stages("load"):
+            if streamed:
+                source = JsonlSource(inputs.dump / "docs.jsonl")
+            else:
+                documents = [Document(id=doc_id, text=text) for doc_id, text in iter_dump(inputs.dump)]
+        if streamed:
+            result = pipeline.scan_jsonl(source, ScanConfig(score=False), workers=workers)
+            notes = f"dedupe scan_jsonl (texts read twice, not held), ScanConfig(score=False), workers={workers}"
+        else:
+            result = scan_documents(documents, ScanConfig(score=False), workers=workers)
+            notes = f"dedupe scan_documents, ScanConfig(score=False), workers={workers}"
+    finally:
+        for name, func in originals.items():
+            setattr(pipeline, name, func)
+    # Both keep the dump's order, so a member's index is its position in the dump.
+    labels = np.arange(len(result.documents), dtype=np.int64)
     for cluster in result.clusters:
-        labels[[position[result.documents[m].id] for m in cluster.members]] = len(documents) + cluster.id
-    return Outcome(labels, stages.times, f"dedupe scan_documents, ScanConfig(score=False), workers={workers}")
+        labels[cluster.members] = len(result.documents) + cluster.id
+    return Outcome(labels, stages.times, notes)
 
 
 def _timed(func: Callable, stages: Stages, name: str) -> Callable:

@@ -291,19 +291,30 @@ def spawn(method: str, inputs: peers.Inputs, *, workers: int, timeout_s: float, 
                 os.killpg(proc.pid, signal.SIGKILL)
                 _, status, usage = os.wait4(proc.pid, 0)
                 proc.returncode = -9
-                return ChildRun({"error": f"timed out after {timeout_s:.0f} s"}, None, peak)
+                return ChildRun(_stopped(f"timed out after {timeout_s:.0f} s", log_path), None, peak)
             # Reading a large process's memory map costs CPU the method could use: sample
             # densely at first (short runs), then every half second.
             time.sleep(min(SAMPLE_MAX_INTERVAL_S, 0.05 + elapsed / 20))
         proc.returncode = os.waitstatus_to_exitcode(status)
     peak = max(peak, usage.ru_maxrss / 1024)
     if not result_path.exists():
-        tail = log_path.read_text(errors="replace").strip().splitlines()[-3:]
-        return ChildRun({"error": f"exit code {proc.returncode}: {' | '.join(tail)}"}, None, peak)
+        tail = [line for line in log_path.read_text(errors="replace").strip().splitlines()
+                if not line.startswith("[stage] ")][-3:]
+        return ChildRun(_stopped(f"exit code {proc.returncode}: {' | '.join(tail)}", log_path), None, peak)
     record = json.loads(result_path.read_text())
     npy = result_path.with_suffix(".npy")
     labels = np.load(npy) if record.get("error") is None else None
     return ChildRun(record, labels, peak)
+
+
+def _stopped(reason: str, log_path: Path) -> dict:
+    """The record of a method stopped half way: ``reason``, the stage it was in and
+    the times of the stages it finished (from its log's :class:`peers.Stages` lines)."""
+    done, running = peers.stages_reached(log_path.read_text(errors="replace"))
+    where = f" in stage {running}" if running else ""
+    finished = ", ".join(f"{name} {took:.1f} s" for name, took in done.items())
+    return {"error": f"{reason}{where}" + (f" (finished: {finished})" if finished else ""),
+            "stages": {name: round(took, 3) for name, took in done.items()}}
 
 
 def _tree_memory_mb(pid: int) -> float:
@@ -431,6 +442,7 @@ def _run_method(method: str, inputs: peers.Inputs, truth: Truth, *, workers: int
     entry["peak_rss_mb"] = round(child.peak_rss_mb, 1)
     entry["error"] = child.record.get("error")
     entry["notes"] = child.record.get("notes")
+    entry["stages"] = child.record.get("stages")
     if child.labels is None:
         log(f"  {method:<11} error: {entry['error']}")
         return entry
@@ -533,7 +545,9 @@ def render_markdown(results: dict) -> str:
         for method, e in results["tiers"][tier].items():
             if e.get("f1") is None:
                 errors.append(f"- **{method}**: {e.get('error')}")
-                lines.append(f"| {method} |" + " - |" * 15)
+                # a run stopped half way still measured its memory up to there
+                peak = f"{e['peak_rss_mb']:,.0f}" if e.get("peak_rss_mb") else "-"
+                lines.append(f"| {method} |" + " - |" * 13 + f" {peak} | - |")
                 continue
             rk = e.get("recall_by_kind") or {}
             lines.append(

@@ -7,10 +7,10 @@
 """
 from dedupe.config import ScanConfig
 from dedupe.errors import BadInputError, ConfigError, DedupeError
-from dedupe.pipeline import scan, scan_documents
+from dedupe.pipeline import scan, scan_documents, scan_jsonl
 from dedupe.types import BadFile, Cluster, Document, Flag, Pair, ScanResult, Span
 
 __all__ = [
     "BadFile", "BadInputError", "Cluster", "ConfigError", "DedupeError", "Document", "Flag",
-    "Pair", "ScanConfig", "ScanResult", "Span", "scan", "scan_documents",
+    "Pair", "ScanConfig", "ScanResult", "Span", "scan", "scan_documents", "scan_jsonl",
 ]

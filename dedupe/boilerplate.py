@@ -194,6 +194,13 @@ class LineTable(NamedTuple):
                    for name, dtype in zip(LineTable._fields[1:], (np.int64, np.int64, np.uint64, np.int64, bool, bool))]
         return LineTable(ptr, *columns)
 
+    def distinct_lines(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(hashes, weights, ptr)`` of each text's distinct lines (weights: key
+        lengths, capped as :func:`line_table` caps them): what fitting counts."""
+        kept_before = np.concatenate(([0], np.cumsum(self.first)))
+        return (self.hash[self.first], np.minimum(self.length[self.first], _WEIGHT_CAP).astype(np.uint16),
+                kept_before[self.ptr].astype(np.int64))
+
 
 def _hash(key: str) -> int:
     return xxhash.xxh3_64_intdigest(key.encode("utf-8"))
@@ -426,13 +433,13 @@ class Boilerplate:
         >>> bp.fit_lines(bp.read_lines(pages)).spans(pages[1])
         [Span(start=0, end=4, text='Menu')]
         """
-        first = table.first
-        kept_before = np.concatenate(([0], np.cumsum(first)))
-        return self._fit_flat(
-            table.hash[first],
-            np.minimum(table.length[first], _WEIGHT_CAP).astype(np.uint16),
-            kept_before[table.ptr].astype(np.int64),
-        )
+        return self._fit_flat(*table.distinct_lines())
+
+    def fit_distinct(self, hashes: np.ndarray, weights: np.ndarray, ptr: np.ndarray) -> "Boilerplate":
+        """:meth:`fit_lines` from the :meth:`LineTable.distinct_lines` of the texts,
+        batches joined end to end: all a scan that does not hold its texts keeps
+        of its first read."""
+        return self._fit_flat(hashes, weights, ptr)
 
     def fit_tables(self, tables: Sequence[tuple[np.ndarray, np.ndarray]]) -> "Boilerplate":
         """:meth:`fit` from each document's :func:`line_table` instead of its text.

@@ -16,6 +16,9 @@ candidates is ``1 - (1 - s**rows) ** bands``:
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 import numpy as np
 
 from dedupe.errors import ConfigError
@@ -76,42 +79,92 @@ def _merge(found: np.ndarray, pending: list[np.ndarray]) -> np.ndarray:
     return merged
 
 
-def candidate_pairs(
-    signatures: np.ndarray, *, bands: int, rows: int, window: int = 64
-) -> np.ndarray:
-    """Distinct pairs ``(i, j)``, ``i < j``, of rows that share a band.
+def _band_codes(signatures: np.ndarray, *, bands: int, rows: int, window: int) -> Iterator[np.ndarray]:
+    """Per band, the pairs ``(i, j)``, ``i < j``, of rows that share that band's
+    slice, each as the one number ``i * n + j`` (some pairs more than once).
 
     Inside one band bucket, each document is paired with the next ``window``
     members (in document order): a bucket of up to ``window + 1`` documents
     gives all its pairs, while a huge bucket (a very common term) costs
-    ``O(size * window)`` rather than ``O(size^2)``.
-
-    Rows whose signature is empty (no shingles) never become candidates.
+    ``O(size * window)`` rather than ``O(size^2)``. Rows whose signature is
+    empty (no shingles) never pair.
     """
     if window < 1:
         raise ConfigError(f"window={window} must be 1 or more")
     check_bands(signatures.shape[1], bands, rows)
     n = len(signatures)
     live = np.flatnonzero(~(signatures == EMPTY).all(axis=1))
-    # A pair (i, j), i < j, travels as the one number i * n + j: sorting those
-    # sorts the pairs, and the bands' pairs merge without (pairs x 2) copies.
-    # Merged every few bands, so the same pair found by many bands is held once.
-    found = np.empty(0, dtype=np.int64)
-    pending: list[np.ndarray] = []
     for band in range(bands):
         band_key = band_keys(signatures[live, band * rows : (band + 1) * rows], bands=1, rows=rows)[:, 0]
         order = np.argsort(band_key, kind="stable")
         sorted_keys = band_key[order]
         docs = live[order]
+        found = []
         for step in range(1, min(window, len(docs) - 1) + 1):
             same = sorted_keys[step:] == sorted_keys[:-step]
             if not same.any():
                 break
             a, b = docs[:-step][same], docs[step:][same]
-            pending.append(np.minimum(a, b) * n + np.maximum(a, b))
+            found.append(np.minimum(a, b) * n + np.maximum(a, b))
+        yield np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+
+
+def _decode(codes: np.ndarray, n: int) -> np.ndarray:
+    pairs = np.empty((len(codes), 2), dtype=np.int64)
+    pairs[:, 0], pairs[:, 1] = np.divmod(codes, n)  # one division, not two (11M pairs at 100k)
+    return pairs
+
+
+def candidate_pairs(
+    signatures: np.ndarray, *, bands: int, rows: int, window: int = 64
+) -> np.ndarray:
+    """Distinct pairs ``(i, j)``, ``i < j``, of rows that share a band, sorted
+    (see :func:`_band_codes` for ``window`` and empty signatures)."""
+    # A pair travels as one number: sorting those sorts the pairs, and the
+    # bands' pairs merge without (pairs x 2) copies. Merged every few bands, so
+    # the same pair found by many bands is held once.
+    found = np.empty(0, dtype=np.int64)
+    pending: list[np.ndarray] = []
+    for codes in _band_codes(signatures, bands=bands, rows=rows, window=window):
+        pending.append(codes)
         if sum(map(len, pending)) > max(len(found), 1 << 20):
             found, pending = _merge(found, pending), []
-    found = _merge(found, pending)
-    pairs = np.empty((len(found), 2), dtype=np.int64)
-    pairs[:, 0], pairs[:, 1] = np.divmod(found, n)  # one division, not two (11M pairs at 100k)
-    return pairs
+    return _decode(_merge(found, pending), len(signatures))
+
+
+def candidate_blocks(
+    signatures: np.ndarray, *, bands: int, rows: int, window: int = 64, block_docs: int, folder: str
+) -> list[tuple[str, int]]:
+    """:func:`candidate_pairs` cut by first document into blocks of ``block_docs``
+    documents, each saved in ``folder`` (``.npy``, sorted); returns each
+    block's path and pair count, in order. Concatenated, the blocks are
+    :func:`candidate_pairs`.
+
+    A 1M-document corpus has about 100M distinct candidates, several times
+    that before the bands' repeats are dropped: held at once they would be the
+    largest thing in memory. Each band's pairs go straight to their block's
+    file; a block is deduplicated when all bands are in, one block at a time.
+    """
+    if block_docs < 1:
+        raise ConfigError(f"block_docs={block_docs} must be 1 or more")
+    n = len(signatures)
+    n_blocks = max(1, -(-n // block_docs))
+    raw = [os.path.join(folder, f"raw-{b}.bin") for b in range(n_blocks)]
+    handles = [open(path, "wb") for path in raw]
+    try:
+        for codes in _band_codes(signatures, bands=bands, rows=rows, window=window):
+            codes.sort()
+            cuts = np.searchsorted(codes, np.arange(1, n_blocks, dtype=np.int64) * block_docs * n)
+            for handle, part in zip(handles, np.split(codes, cuts)):
+                part.tofile(handle)
+    finally:
+        for handle in handles:
+            handle.close()
+    blocks = []
+    for b, path in enumerate(raw):
+        pairs = _decode(_distinct(np.fromfile(path, dtype=np.int64)), n)
+        os.remove(path)
+        saved = os.path.join(folder, f"block-{b}.npy")
+        np.save(saved, pairs)
+        blocks.append((saved, len(pairs)))
+    return blocks

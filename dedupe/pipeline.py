@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -38,14 +39,16 @@ from dedupe.cluster import cluster_pairs
 from dedupe.config import ScanConfig
 from dedupe.crosslingual import link_languages
 from dedupe.engines.local import check_workers, map_chunks, started_chunks
+from dedupe.errors import ConfigError
 from dedupe.io.readers import read_paths
+from dedupe.io.stream import JsonlSource, StreamedDocuments
 from dedupe.language import detect_language, warm_up
-from dedupe.lsh import candidate_pairs
+from dedupe.lsh import candidate_blocks
 from dedupe.numberset import drop_disagreeing, groups_agree
-from dedupe.shingles import Features, featurize_many, pack_features, unpack_features
+from dedupe.shingles import Features, FeatureTable, featurize_many, pack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
-from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns
+from dedupe.verify import TermWeights, accept_pairs, merge_best, pair_similarity, used_columns
 
 T = TypeVar("T")
 Track = Callable[..., Iterable]
@@ -59,6 +62,10 @@ _PARALLEL_MIN_DOCS = 2000
 # Candidate pairs per similarity task: a task of this size takes a few tenths of a
 # second and its pairs are a few MB to send.
 PAIR_CHUNK = 200_000
+# First documents per block of candidates (:func:`find_pairs`): what a block
+# holds grows with the corpus (a document has about 110 candidates at 100k
+# documents, 800 at 1M), so 10k documents' pairs: 13M at 1M, 200 MB to deduplicate.
+BLOCK_DOCS = 10_000
 
 
 def no_progress(items: Iterable[T], *, description: str = "", total: int | None = None) -> Iterable[T]:
@@ -148,17 +155,17 @@ def analyse(
     """Run :func:`analyse_chunk` over all documents, whose ``boilerplate`` is
     known (:func:`find_boilerplate`) -- in ``workers`` local processes, or
     through ``mapper(func, chunks)`` (another engine, e.g. Dask); fills
-    ``doc.language``; returns their features."""
+    ``doc.language``; returns their features (a :class:`~dedupe.shingles.FeatureTable`)."""
     # Stripped lazily: the workers start on the first chunks while the rest are made.
     chunks = ([strip(d.text, d.boilerplate) for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK))
     if mapper is None and workers > 1 and len(documents) >= _PARALLEL_MIN_DOCS:
         warm_up()
     results = _map(partial(analyse_chunk, config=config), chunks, len(documents), workers=workers, mapper=mapper)
-    features: list[Features] = []
+    features = FeatureTable()
     for languages, packed in track(results, description="analysing", total=-(-len(documents) // CHUNK)):
         for i, language in enumerate(languages, start=len(features)):
             documents[i].language = language
-        features += unpack_features(packed)
+        features.append(packed)
     return features
 
 
@@ -176,6 +183,8 @@ def _flat(features: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
     """Every document's shingles end to end, and each document's count. Shingle
     hashes are 32-bit: one flat uint32 array takes half the memory of the uint64
     sets, and one vectorised membership test serves every document."""
+    if isinstance(features, FeatureTable):
+        return features.shingle_arrays()
     lengths = np.fromiter((len(f.shingles) for f in features), dtype=np.int64, count=len(features))
     sets = [f.shingles for f in features] or [np.empty(0, np.uint32)]
     return np.concatenate(sets, dtype=np.uint32, casting="unsafe"), lengths
@@ -222,47 +231,109 @@ def find_pairs(
     workers: int = 1,
 ) -> tuple[list[Pair], sp.csr_matrix]:
     """Stages 6-7: band, verify (the pair similarities in ``workers`` processes).
-    Returns the verified pairs and the term matrix."""
-    # Banding in a thread while this one builds the term matrix: both are mostly
-    # numpy sorts and sparse-matrix work, which run without the interpreter lock.
-    with ThreadPoolExecutor(1) as pool:
-        banding = pool.submit(candidate_pairs, signatures, bands=config.lsh.bands, rows=config.lsh.rows,
-                              window=config.lsh.window)
-        matrix = term_matrix(features, config)
-        candidates = banding.result()
-    similarity = similarities(matrix, candidates, workers=workers)
-    return accept_candidates(documents, candidates, similarity, config), matrix
+    Returns the verified pairs and the term matrix.
+
+    Candidates are banded into blocks of first documents kept in a scratch
+    folder (:func:`dedupe.lsh.candidate_blocks`) and verified a block at a
+    time (:func:`verify_blocks`), so only one block's pairs are in memory.
+    """
+    with tempfile.TemporaryDirectory(prefix="dedupe-pairs-") as scratch:
+        # Banding in a thread while this one builds the term matrix: both are mostly
+        # numpy sorts and sparse-matrix work, which run without the interpreter lock.
+        with ThreadPoolExecutor(1) as pool:
+            banding = pool.submit(candidate_blocks, signatures, bands=config.lsh.bands, rows=config.lsh.rows,
+                                  window=config.lsh.window, block_docs=BLOCK_DOCS, folder=scratch)
+            matrix = term_matrix(features, config)
+            blocks = banding.result()
+        return verify_blocks(documents, blocks, matrix, config, workers=workers), matrix
 
 
-def similarities(matrix: sp.csr_matrix, candidates: np.ndarray, *, workers: int = 1) -> np.ndarray:
-    """Stage 7a': :func:`dedupe.verify.pair_similarity` of every candidate, in
-    chunks of PAIR_CHUNK pairs over ``workers`` processes, which inherit the term
-    matrix when they fork (at 100k documents, 11M candidates, this is the
-    longest step after analysis). Each pair's value is
-    computed alone, so the result does not depend on ``workers``."""
-    if check_workers(workers) == 1 or len(candidates) < 2 * PAIR_CHUNK:
-        return pair_similarity(matrix, candidates)
-    chunks = [candidates[i : i + PAIR_CHUNK] for i in range(0, len(candidates), PAIR_CHUNK)]
-    return np.concatenate(list(map_chunks(_chunk_similarity, chunks, workers=workers, shared=matrix)))
+def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix,
+                  config: ScanConfig, *, workers: int = 1) -> list[Pair]:
+    """Stage 7 over candidate blocks (``(path, count)``, as :func:`dedupe.lsh.candidate_blocks`
+    saves them): the pairs :func:`accept_candidates` accepts of all the
+    candidates together, with only what it needs held. Per block: each
+    document's best similarities so far (:func:`dedupe.verify.merge_best`) and
+    the pairs that reach the lower threshold (no other can be accepted), taken
+    PAIR_CHUNK candidates at a time; once every block is in, the rule -- which
+    given those best similarities judges each pair alone -- runs over the kept
+    pairs a chunk at a time.
+    Similarities are computed in chunks of PAIR_CHUNK pairs over ``workers``
+    processes, which inherit the term matrix when they fork and read their
+    chunk from the block's file (at 100k documents, 11M candidates, this is
+    the longest step after analysis). Each pair's value is computed alone, so
+    the result does not depend on ``workers``."""
+    cfg = config.verify
+    languages = _language_codes(documents)
+    best = np.zeros((len(documents), cfg.neighbours + 1))
+    kept: list[tuple[np.ndarray, np.ndarray]] = []
+    for pairs, similarity in _chunk_similarities(blocks, matrix, workers=workers):
+        merge_best(best, pairs, similarity)
+        cross = languages[pairs[:, 0]] != languages[pairs[:, 1]]
+        floor = np.minimum(np.where(cross, cfg.cross_threshold, cfg.threshold), cfg.low_threshold)
+        keep = similarity >= floor
+        # int32 halves what the kept pairs hold (a corpus has far fewer than 2**31 documents)
+        kept.append((pairs[keep].astype(np.int32), similarity[keep]))
+    accepted: list[Pair] = []
+    for pairs, similarity in kept:
+        accepted += accept_candidates(documents, pairs, similarity, config, best=best)
+    return accepted
 
 
-def _chunk_similarity(pairs: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
+def _chunk_similarities(blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix, *,
+                        workers: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(pairs, similarity)`` of consecutive chunks of PAIR_CHUNK candidates of
+    the blocks, in order; each block's file is removed once read."""
+    chunks = [(path, low, min(low + PAIR_CHUNK, count)) for path, count in blocks for low in range(0, count, PAIR_CHUNK)]
+    if check_workers(workers) == 1 or len(chunks) < 2:
+        results = (_chunk_similarity(chunk, matrix) for chunk in chunks)
+    else:
+        results = map_chunks(_chunk_similarity, chunks, workers=workers, shared=matrix)
+    counts = dict(blocks)
+    for (path, low, high), similarity in zip(chunks, results):
+        yield np.array(np.load(path, mmap_mode="r")[low:high]), similarity
+        if high == counts[path]:
+            os.remove(path)
+    if hasattr(results, "close"):
+        results.close()  # the pool stops here, not when the generator is collected
+
+
+def similarities(matrix: sp.csr_matrix, pairs: np.ndarray, *, workers: int = 1) -> np.ndarray:
+    """:func:`dedupe.verify.pair_similarity` of pairs held in memory (an index
+    update's few), in chunks of PAIR_CHUNK over ``workers`` processes; each
+    pair's value is computed alone, so it does not depend on ``workers``."""
+    if check_workers(workers) == 1 or len(pairs) < 2 * PAIR_CHUNK:
+        return pair_similarity(matrix, pairs)
+    chunks = [pairs[i : i + PAIR_CHUNK] for i in range(0, len(pairs), PAIR_CHUNK)]
+    return np.concatenate(list(map_chunks(_pairs_similarity, chunks, workers=workers, shared=matrix)))
+
+
+def _pairs_similarity(pairs: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
     return pair_similarity(matrix, pairs)
 
 
-def term_matrix(features: Sequence[Features], config: ScanConfig) -> sp.csr_matrix:
+def _chunk_similarity(chunk: tuple[str, int, int], matrix: sp.csr_matrix) -> np.ndarray:
+    path, low, high = chunk
+    return pair_similarity(matrix, np.load(path, mmap_mode="r")[low:high])
+
+
+def term_matrix(features: Sequence[Features], config: ScanConfig, *, release: bool = False) -> sp.csr_matrix:
     """Stage 7a: the weighted, L2-normalised term rows that verification compares,
     narrowed to the columns some document uses (:func:`dedupe.verify.used_columns`:
-    the same similarities, found faster)."""
-    return used_columns(TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features).transform(features))
+    the same similarities, found faster). ``release``: empty a
+    :class:`~dedupe.shingles.FeatureTable` as its rows are built."""
+    weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features)
+    return used_columns(weights.transform(features, release=release))
 
 
 def accept_candidates(
-    documents: Sequence[Document], candidates: np.ndarray, similarity: np.ndarray, config: ScanConfig
+    documents: Sequence[Document], candidates: np.ndarray, similarity: np.ndarray, config: ScanConfig,
+    *, best: np.ndarray | None = None,
 ) -> list[Pair]:
     """Stage 7b: the candidate pairs whose similarity makes them copies (pairs in
     two languages need less: translations share names and numbers, not words),
-    less those whose numbers disagree (:mod:`dedupe.numberset`)."""
+    less those whose numbers disagree (:mod:`dedupe.numberset`). ``best``: as in
+    :func:`dedupe.verify.accept_pairs`, when ``candidates`` are some of them."""
     cfg = config.verify
     keep = accept_pairs(
         candidates,
@@ -272,16 +343,14 @@ def accept_candidates(
         low_threshold=cfg.low_threshold,
         margin=cfg.margin,
         neighbours=cfg.neighbours,
+        best=best,
     )
     return kept_pairs(documents, candidates, keep, similarity, config)
 
 
 def pair_thresholds(documents: Sequence[Document], candidates: np.ndarray, config: ScanConfig) -> np.ndarray:
     """Each candidate's similarity threshold: lower for two documents in two languages."""
-    # Languages as small integers: comparing millions of pairs of str objects is slow.
-    codes: dict[str, int] = {}
-    languages = np.fromiter((codes.setdefault(d.language or "", len(codes)) for d in documents),
-                            dtype=np.int32, count=len(documents))
+    languages = _language_codes(documents)
     cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
     return np.where(cross, config.verify.cross_threshold, config.verify.threshold)
 
@@ -292,6 +361,21 @@ def kept_pairs(documents: Sequence[Document], candidates: np.ndarray, keep: np.n
     cfg = config.verify
     keep = drop_disagreeing(documents, candidates, keep, min_numbers=cfg.min_numbers, min_overlap=cfg.number_overlap)
     return [Pair(a, b, s) for (a, b), s in zip(candidates[keep].tolist(), similarity[keep].tolist())]
+
+
+def _languages(documents: Sequence[Document]) -> list[str | None]:
+    """Each document's language (streamed documents know them without reading their texts)."""
+    if isinstance(documents, StreamedDocuments):
+        return documents.languages
+    return [d.language for d in documents]
+
+
+def _language_codes(documents: Sequence[Document]) -> np.ndarray:
+    """Each document's language as a small integer: comparing millions of pairs
+    of str objects is slow."""
+    codes: dict[str, int] = {}
+    return np.fromiter((codes.setdefault(language or "", len(codes)) for language in _languages(documents)),
+                       dtype=np.int32, count=len(documents))
 
 
 def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig) -> list[Cluster]:
@@ -312,7 +396,7 @@ def link_groups(
     if cfg.link_similarity >= 1.0:
         return groups, pairs
     allow = groups_agree(documents, min_numbers=config.verify.min_numbers, min_overlap=config.verify.number_overlap)
-    linked, links = link_languages(groups, [d.language for d in documents], matrix,
+    linked, links = link_languages(groups, _languages(documents), matrix,
                                    min_similarity=cfg.link_similarity, margin=cfg.link_margin, allow=allow)
     return linked, pairs + links
 
@@ -622,6 +706,106 @@ def scan_documents(
             canonicals = score_groups(documents, scorer, groups, track, workers=workers)
             clusters = assemble_clusters(groups, canonicals, pairs, matrix)
     return ScanResult(documents=documents, clusters=clusters, errors=list(errors), params=config.flat())
+
+
+def scan_jsonl(
+    path: str | os.PathLike | JsonlSource,
+    config: ScanConfig | None = None,
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    workers: int = 1,
+    track: Track = no_progress,
+) -> ScanResult:
+    """The clusters :func:`scan_documents` finds in a JSONL dump's records (``text_field``,
+    ``id_field``; or an indexed :class:`~dedupe.io.stream.JsonlSource`), without
+    holding their texts: a million news articles.
+
+    The file is read twice, in ``workers`` processes that each read their own
+    chunks (:class:`~dedupe.io.stream.JsonlSource`): once to fit the
+    boilerplate model (:func:`fit_boilerplate_streamed`), once to analyse
+    (:func:`analyse_streamed`). Features are kept flat and dropped once
+    signed and weighted; candidates are banded to disk and verified block by
+    block (:func:`verify_blocks`). The few documents later stages look at
+    again (number checks, the canonical choice) are re-read from the file.
+    Grouping only: ``config.score`` must be False (scoring reads every text
+    with its cluster's). Meant for dumps a program wrote: a record that is not
+    JSON or has no text stops the scan (:class:`~dedupe.errors.BadInputError`
+    naming the file and the records' range) instead of being listed as a
+    :class:`~dedupe.types.BadFile`, as :func:`scan` lists them.
+    """
+    config = config or ScanConfig(score=False)
+    if config.score:
+        raise ConfigError("scan_jsonl groups without scoring: pass ScanConfig(score=False), or read the "
+                          "documents and use scan_documents to score them")
+    source = path if isinstance(path, JsonlSource) else JsonlSource(path, text_field=text_field, id_field=id_field)
+    if not len(source):
+        return ScanResult(documents=[], clusters=[], errors=[], params=config.flat())
+    with _collector_paused(), tempfile.TemporaryDirectory(prefix="dedupe-pairs-") as scratch:
+        model = fit_boilerplate_streamed(source, config, workers=workers)
+        documents, features = analyse_streamed(source, model, config, workers=workers, track=track)
+        signatures = sign(features, config)
+        lsh = config.lsh
+        blocks = candidate_blocks(signatures, bands=lsh.bands, rows=lsh.rows, window=lsh.window,
+                                  block_docs=BLOCK_DOCS, folder=scratch)
+        del signatures
+        matrix = term_matrix(features, config, release=True)
+        pairs = verify_blocks(documents, blocks, matrix, config, workers=workers)
+        clusters = build_clusters(documents, pairs, matrix, config)
+    return ScanResult(documents=documents, clusters=clusters, errors=[], params=config.flat())
+
+
+def _source_chunks(source: JsonlSource) -> list[tuple[int, int]]:
+    return [(start, min(start + CHUNK, len(source))) for start in range(0, len(source), CHUNK)]
+
+
+def fit_boilerplate_streamed(source: JsonlSource, config: ScanConfig, *, workers: int = 1) -> Boilerplate:
+    """:func:`find_boilerplate`'s model, fitted on the distinct lines of each
+    text (:meth:`~dedupe.boilerplate.LineTable.distinct_lines`), which the
+    workers read and hash from ``source`` themselves."""
+    cfg = config.boilerplate
+    model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior)
+    parts = list(map_chunks(_distinct_lines, _source_chunks(source), shared=(source, model),
+                            workers=1 if len(source) < _PARALLEL_MIN_DOCS else workers))
+    offsets = np.cumsum([0] + [len(hashes) for hashes, _, _ in parts])
+    ptr = np.concatenate([[0]] + [p[1:] + o for (_, _, p), o in zip(parts, offsets)])
+    return model.fit_distinct(np.concatenate([h for h, _, _ in parts]), np.concatenate([w for _, w, _ in parts]), ptr)
+
+
+def _distinct_lines(chunk: tuple[int, int], shared: tuple[JsonlSource, Boilerplate]):
+    source, model = shared
+    return model.read_lines(source.texts(*chunk)).distinct_lines()
+
+
+def analyse_streamed(source: JsonlSource, model: Boilerplate, config: ScanConfig, *, workers: int = 1,
+                     track: Track = no_progress) -> tuple[StreamedDocuments, FeatureTable]:
+    """:func:`mark_spans` and :func:`analyse` of ``source``'s texts, read again
+    by the workers: the documents (languages and boilerplate spans kept, texts
+    left on disk) and their features."""
+    if workers > 1 and len(source) >= _PARALLEL_MIN_DOCS:
+        warm_up()
+    results = map_chunks(_analyse_streamed_chunk, _source_chunks(source), shared=(source, model, config),
+                         workers=1 if len(source) < _PARALLEL_MIN_DOCS else workers)
+    features = FeatureTable()
+    languages: list[str | None] = []
+    counts, bounds = [], []
+    for chunk_languages, packed, span_counts, span_bounds in track(results, description="analysing",
+                                                                    total=-(-len(source) // CHUNK)):
+        languages += chunk_languages
+        features.append(packed)
+        counts.append(span_counts)
+        bounds.append(span_bounds)
+    span_ptr = np.concatenate(([0], np.cumsum(np.concatenate(counts))))
+    return StreamedDocuments(source, languages, span_ptr, np.concatenate(bounds)), features
+
+
+def _analyse_streamed_chunk(chunk: tuple[int, int], shared: tuple[JsonlSource, Boilerplate, ScanConfig]):
+    source, model, config = shared
+    texts = source.texts(*chunk)
+    spans = model.spans_of(texts, model.read_lines(texts))
+    languages, packed = analyse_chunk([strip(t, s) for t, s in zip(texts, spans)], config=config)
+    bounds = np.array([(span.start, span.end) for found in spans for span in found], dtype=np.int64).reshape(-1, 2)
+    return languages, packed, np.array([len(found) for found in spans], dtype=np.int64), bounds
 
 
 @contextmanager

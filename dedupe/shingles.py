@@ -22,6 +22,7 @@ the set of salient terms:
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from array import array
@@ -30,7 +31,7 @@ import regex
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -331,6 +332,74 @@ def unpack_features(packed: tuple[np.ndarray, ...]) -> list[Features]:
     s_ends, t_ends = np.cumsum(lengths[:, 0]).tolist(), np.cumsum(lengths[:, 1]).tolist()
     return [Features(shingles=shingle_values[s0:s1], terms=terms[t0:t1], zipfs=zipfs[t0:t1])
             for s0, s1, t0, t1 in zip([0, *s_ends], s_ends, [0, *t_ends], t_ends)]
+
+
+class FeatureTable(Sequence):
+    """Many documents' features kept as the packs analysis returns them
+    (:func:`pack_features`, shingles narrowed to their 32 bits), not as a
+    :class:`Features` object per document: a million documents' features are
+    a few flat arrays instead of four million small objects. Indexing gives a
+    document's :class:`Features`; signing and term weighting read the packs.
+    """
+
+    def __init__(self) -> None:
+        self.packs: list[tuple[np.ndarray, ...]] = []
+        self._ends: list[int] = []
+
+    def append(self, packed: tuple[np.ndarray, ...]) -> None:
+        """Add the next documents' :func:`pack_features`."""
+        lengths, shingle_values, terms, zipfs = packed
+        self.packs.append((lengths, shingle_values.astype(np.uint32), terms, zipfs))
+        self._ends.append(len(self) + len(lengths))
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        k = bisect.bisect_right(self._ends, index)
+        lengths, shingle_values, terms, zipfs = self.packs[k]
+        row = index - (self._ends[k - 1] if k else 0)
+        s0, t0 = lengths[:row].sum(axis=0).tolist() if row else (0, 0)
+        s1, t1 = s0 + int(lengths[row, 0]), t0 + int(lengths[row, 1])
+        return Features(shingles=shingle_values[s0:s1].astype(np.uint64), terms=terms[t0:t1], zipfs=zipfs[t0:t1])
+
+    def shingle_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every document's shingles end to end (uint32), and each document's count."""
+        if not self.packs:
+            return np.empty(0, np.uint32), np.empty(0, np.int64)
+        return (np.concatenate([p[1] for p in self.packs]),
+                np.concatenate([p[0][:, 0] for p in self.packs]).astype(np.int64))
+
+    def batches(self, size: int, *, release: bool = False) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``(term counts, terms, zipfs)`` of consecutive runs of about ``size``
+        documents (whole packs), in order. ``release``: each run's packs leave
+        the table as it is given (the table is empty at the end)."""
+        run: list[tuple[np.ndarray, ...]] = []
+        held = 0
+        packs = self._release() if release else iter(self.packs)
+        for pack in packs:
+            run.append(pack)
+            held += len(pack[0])
+            if held >= size:
+                yield _term_arrays(run)
+                run, held = [], 0
+        if run:
+            yield _term_arrays(run)
+
+    def _release(self) -> Iterator[tuple[np.ndarray, ...]]:
+        self.packs.reverse()  # popped from the end: each pop is O(1)
+        self._ends = []
+        while self.packs:
+            yield self.packs.pop()
+
+
+def _term_arrays(packs: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (np.concatenate([p[0][:, 1] for p in packs]).astype(np.int64), np.concatenate([p[2] for p in packs]),
+            np.concatenate([p[3] for p in packs]))
 
 
 def _featurize_ngrams(text: str, vocabulary: _Vocabulary, *, kind: str, ngram: int, max_zipf: float) -> Features:

@@ -36,7 +36,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from dedupe.errors import ConfigError
-from dedupe.shingles import Features
+from dedupe.shingles import Features, FeatureTable
 
 # Documents per vectorised counting step: bounds the temporary arrays.
 _BATCH = 20_000
@@ -84,16 +84,21 @@ class TermWeights:
         doc, cols, _ = self._rows(documents)
         return doc, cols
 
-    def _rows(self, documents: Sequence[Features]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(doc, cols, vals)`` of every kept term of ``documents``, documents in
-        order: one pass over the concatenated terms, not one numpy call per document."""
-        if not documents:
+    def _rows(self, documents: Sequence[Features] | tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(doc, cols, vals)`` of every kept term of ``documents`` (or of their
+        ``(term counts, terms, zipfs)``, as :meth:`FeatureTable.batches` gives
+        them), documents in order: one pass over the concatenated terms, not
+        one numpy call per document."""
+        if isinstance(documents, tuple):
+            lengths, terms, zipfs = documents
+        elif not documents:
             return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-        lengths = np.fromiter((len(f.terms) for f in documents), dtype=np.int64, count=len(documents))
-        zipfs = np.concatenate([f.zipfs for f in documents])
+        else:
+            lengths = np.fromiter((len(f.terms) for f in documents), dtype=np.int64, count=len(documents))
+            terms, zipfs = np.concatenate([f.terms for f in documents]), np.concatenate([f.zipfs for f in documents])
         keep = zipfs < self.zipf_ceiling
-        doc = np.repeat(np.arange(len(documents)), lengths)[keep]
-        cols = np.concatenate([f.terms for f in documents])[keep].astype(np.int64) % self.n_features
+        doc = np.repeat(np.arange(len(lengths)), lengths)[keep]
+        cols = terms[keep].astype(np.int64) % self.n_features
         return doc, cols, self.zipf_ceiling - zipfs[keep].astype(np.float64)
 
     def partial_fit(self, documents: Iterable[Features]) -> "TermWeights":
@@ -104,7 +109,7 @@ class TermWeights:
             keys = np.sort(doc * self.n_features + cols)
             distinct = keys[np.concatenate(([True], keys[1:] != keys[:-1]))[: len(keys)]] % self.n_features
             self._df += np.bincount(distinct, minlength=self.n_features).astype(np.int32)
-            self._n_docs += len(part)
+            self._n_docs += _count(part)
         return self
 
     def fit(self, documents: Iterable[Features]) -> "TermWeights":
@@ -112,18 +117,45 @@ class TermWeights:
         self._n_docs = 0
         return self.partial_fit(documents)
 
-    def transform(self, documents: Iterable[Features]) -> sp.csr_matrix:
-        """L2-normalised rows of weighted terms, one per document."""
+    def transform(self, documents: Iterable[Features], *, release: bool = False) -> sp.csr_matrix:
+        """L2-normalised rows of weighted terms, one per document.
+
+        Built _BATCH documents at a time into arrays sized once: at a million
+        documents the matrix is 1.4 GB, and the whole corpus's (doc, column,
+        value) triples at once several times that. Each row is summed and
+        normalised alone, so the rows are the ones a single pass gives.
+        ``release``: a :class:`FeatureTable` is emptied as its rows are built,
+        so the features and the matrix are not both held whole.
+        """
         idf = self.idf()
-        documents = list(documents)
-        doc, cols, vals = self._rows(documents)
-        indptr = np.concatenate(([0], np.cumsum(np.bincount(doc, minlength=len(documents)))))
-        matrix = sp.csr_matrix((vals * idf[cols], cols, indptr), shape=(len(documents), self.n_features))
-        matrix.sum_duplicates()
-        return normalize(matrix, copy=False)  # a new matrix: normalised in place
+        if not isinstance(documents, FeatureTable):
+            documents = list(documents)
+        n_rows = len(documents)
+        bound = sum(int(np.count_nonzero(_zipfs(part) < self.zipf_ceiling)) for part in _batches(documents, _BATCH))
+        data = np.empty(bound)
+        indices = np.empty(bound, dtype=np.int32)  # columns < n_features < 2**31
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        row = filled = 0
+        batches = documents.batches(_BATCH, release=True) if release and isinstance(documents, FeatureTable) \
+            else _batches(documents, _BATCH)
+        for part in batches:
+            doc, cols, vals = self._rows(part)
+            rows = _count(part)
+            part_ptr = np.concatenate(([0], np.cumsum(np.bincount(doc, minlength=rows))))
+            block = sp.csr_matrix((vals * idf[cols], cols, part_ptr), shape=(rows, self.n_features))
+            block.sum_duplicates()
+            block = normalize(block, copy=False)  # a new matrix: normalised in place
+            data[filled : filled + block.nnz] = block.data
+            indices[filled : filled + block.nnz] = block.indices
+            indptr[row + 1 : row + rows + 1] = block.indptr[1:] + filled
+            row, filled = row + rows, filled + block.nnz
+        return sp.csr_matrix((data[:filled], indices[:filled], indptr), shape=(n_rows, self.n_features))
 
 
-def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features]]:
+def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features] | tuple[np.ndarray, ...]]:
+    if isinstance(items, FeatureTable):
+        yield from items.batches(size)
+        return
     batch: list[Features] = []
     for item in items:
         batch.append(item)
@@ -132,6 +164,16 @@ def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features]]:
             batch = []
     if batch:
         yield batch
+
+
+def _count(part: list[Features] | tuple[np.ndarray, ...]) -> int:
+    return len(part[0]) if isinstance(part, tuple) else len(part)
+
+
+def _zipfs(part: list[Features] | tuple[np.ndarray, ...]) -> np.ndarray:
+    if isinstance(part, tuple):
+        return part[2]
+    return np.concatenate([f.zipfs for f in part]) if part else np.empty(0, np.float32)
 
 
 def used_columns(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -200,6 +242,25 @@ def _against_table(matrix: sp.csr_matrix, firsts: np.ndarray, slot: np.ndarray, 
     return sims
 
 
+def merge_best(best: np.ndarray, pairs: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """``best`` (``(n_docs, count)``, each row best first, as :func:`best_similarities`
+    gives) updated in place with the candidates ``pairs``: the ``count`` best
+    of both per document, the same values one pass over all the candidates
+    gives. Only the rows of the documents in ``pairs`` are touched, so a
+    scan can merge a few hundred thousand pairs at a time.
+
+    >>> best = merge_best(np.zeros((3, 2)), np.array([[0, 1]]), np.array([0.5]))
+    >>> merge_best(best, np.array([[0, 2]]), np.array([0.7])).tolist()
+    [[0.7, 0.5], [0.5, 0.0], [0.7, 0.0]]
+    """
+    count = best.shape[1]
+    rows, local = np.unique(np.asarray(pairs).ravel(), return_inverse=True)
+    both = np.concatenate([best[rows], best_similarities(local.reshape(-1, 2), similarity, len(rows), count)], axis=1)
+    both.sort(axis=1)
+    best[rows] = both[:, : -count - 1 : -1]
+    return best
+
+
 # Similarity levels _contenders sorts pair ends into: each holds about twice the
 # ends of the one above, the top one about as many as the documents' best need.
 _LEVELS = 8
@@ -253,6 +314,7 @@ def accept_pairs(
     low_threshold: float,
     margin: float,
     neighbours: int,
+    best: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean mask of the candidate pairs judged to be copies of one story.
 
@@ -266,6 +328,11 @@ def accept_pairs(
     shares with stories about the same people; it adapts to how alike the
     corpus is instead of trusting one absolute number.
 
+    ``best``: each document's ``neighbours + 1`` best similarities over every
+    candidate (:func:`merge_best`), when ``pairs`` holds only some of them --
+    a scan verified block by block keeps only the pairs that reach the lower
+    of the two thresholds, the only ones this can accept.
+
     >>> pairs = np.array([[0, 1], [0, 2], [1, 2], [2, 3]])
     >>> sims = np.array([0.20, 0.05, 0.04, 0.50])
     >>> accept_pairs(pairs, sims, 4, threshold=0.35, low_threshold=0.15, margin=2.0, neighbours=5).tolist()
@@ -275,7 +342,7 @@ def accept_pairs(
     if not len(pairs):
         return accepted
     k = neighbours
-    top = best_similarities(pairs, similarity, n_docs, k + 1)
+    top = best_similarities(pairs, similarity, n_docs, k + 1) if best is None else best
 
     # Per document, not per pair: a (pairs x k) copy of ``top`` would be the
     # largest array of a scan.

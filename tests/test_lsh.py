@@ -114,3 +114,19 @@ def test_candidate_probability_is_monotone(bands, rows):
     # More bands, more chances; more rows per band, fewer.
     assert candidate_probability(0.05, bands=bands + 1, rows=rows) > candidate_probability(0.05, bands=bands, rows=rows)
     assert candidate_probability(0.05, bands=bands, rows=rows + 1) < candidate_probability(0.05, bands=bands, rows=rows)
+
+
+@pytest.mark.parametrize("block_docs", [1, 7, 40, 1000])
+def test_candidate_blocks_together_are_candidate_pairs(tmp_path, block_docs):
+    from dedupe.lsh import candidate_blocks
+
+    signatures = Signer(num_perm=NUM_PERM, seed=1).sign_many(topic_documents(120, seed=5))
+    expected = candidate_pairs(signatures, bands=16, rows=2, window=8)
+    blocks = candidate_blocks(signatures, bands=16, rows=2, window=8, block_docs=block_docs, folder=str(tmp_path))
+    assert len(blocks) == -(-120 // block_docs)
+    found = [np.load(path) for path, _ in blocks]
+    assert [len(b) for b in found] == [count for _, count in blocks]
+    for k, block in enumerate(found):
+        assert ((block[:, 0] >= k * block_docs) & (block[:, 0] < (k + 1) * block_docs)).all()
+    np.testing.assert_array_equal(np.concatenate(found), expected)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"block-{k}.npy" for k in range(len(blocks)))

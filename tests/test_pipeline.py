@@ -190,3 +190,35 @@ def test_a_scan_leaves_the_cycle_collector_as_it_found_it():
         scan_documents(docs, ScanConfig(score=False))
         assert gc.isenabled() is enabled
     gc.enable()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_streamed_jsonl_scan_equals_scan_of_the_documents(corpora, monkeypatch, tmp_path, workers):
+    import json
+
+    import dedupe.pipeline
+    from dedupe.pipeline import scan_jsonl
+
+    monkeypatch.setattr(dedupe.pipeline, "_PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(dedupe.pipeline, "CHUNK", 16)
+    monkeypatch.setattr(dedupe.pipeline, "PAIR_CHUNK", 5)
+    monkeypatch.setattr(dedupe.pipeline, "BLOCK_DOCS", 9)  # many candidate blocks
+    rng = random.Random(13)
+    docs = []
+    for i, article in enumerate(same_actor_articles(corpora, 15, rng)):
+        docs.append(Document(f"orig-{i}", article["text"]))
+        docs.extend(Document(f"{k}-{i}", t) for k, t in make_copies(article, rng)[1:])
+    path = tmp_path / "docs.jsonl"
+    # blank lines between records are skipped
+    path.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n\n" for d in docs), encoding="utf-8")
+    expected = scan_documents([Document(d.id, d.text) for d in docs], ScanConfig(score=False), workers=workers)
+    streamed = scan_jsonl(path, ScanConfig(score=False), workers=workers)
+
+    def view(result):
+        return ([(d.id, d.text, d.language, d.boilerplate) for d in result.documents],
+                [(c.members, c.canonical, c.pairs, c.similarity) for c in result.clusters])
+
+    assert view(streamed) == view(expected)
+    assert len(expected.clusters) >= 10
+    with pytest.raises(Exception, match="score=False"):
+        scan_jsonl(path, ScanConfig())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import dedupe.verify
 from dedupe.errors import ConfigError
 from dedupe.shingles import featurize, hash_key
 from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns
@@ -184,7 +185,7 @@ def test_no_pairs_gives_empty_mask():
 
 
 @pytest.mark.parametrize("levels", [1, 3, 8])
-def test_best_similarities_sorting_only_contenders_match_sorting_all(monkeypatch, levels):
+def testbest_similarities_sorting_only_contenders_match_sorting_all(monkeypatch, levels):
     import dedupe.verify
 
     rng = np.random.default_rng(4)
@@ -200,3 +201,40 @@ def test_best_similarities_sorting_only_contenders_match_sorting_all(monkeypatch
     np.testing.assert_array_equal(dedupe.verify.best_similarities(pairs, similarity, 300, 6), expected)
     whole = accept_pairs(pairs, similarity, 300, threshold=0.35, low_threshold=0.15, margin=2.0, neighbours=5)
     assert 0 < whole.sum() < len(pairs)
+
+
+def test_rule_over_blocks_with_mergedbest_similarities_equals_one_pass():
+    from dedupe.verify import merge_best
+
+    rng = np.random.default_rng(8)
+    pairs = np.unique(np.sort(rng.integers(0, 200, size=(2500, 2)), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    similarity = np.round(rng.beta(1, 4, size=len(pairs)), 2)
+    whole = accept_pairs(pairs, similarity, 200, **RULE)
+    best = np.zeros((200, RULE["neighbours"] + 1))
+    blocks = np.array_split(np.arange(len(pairs)), 5)
+    for block in blocks:
+        best = merge_best(best, pairs[block], similarity[block])
+    np.testing.assert_array_equal(best, dedupe.verify.best_similarities(pairs, similarity, 200, RULE["neighbours"] + 1))
+    # Only the pairs that reach low_threshold, judged block by block: the same verdicts.
+    for block in blocks:
+        kept = block[similarity[block] >= RULE["low_threshold"]]
+        np.testing.assert_array_equal(accept_pairs(pairs[kept], similarity[kept], 200, **RULE, best=best), whole[kept])
+    assert 0 < whole.sum() < len(pairs)
+
+
+def test_feature_table_gives_the_matrix_of_the_features(monkeypatch):
+    from dedupe.shingles import FeatureTable, featurize_many, pack_features
+
+    monkeypatch.setattr(dedupe.verify, "_BATCH", 3)
+    texts = NEWS * 3 + ["Kim Jong Un met Vladimir Putin in Pyongyang on 19 June 2024."]
+    features = featurize_many(texts, ["en"] * len(texts))
+    table = FeatureTable()
+    for start in range(0, len(features), 2):
+        table.append(pack_features(features[start : start + 2]))
+    assert [f.terms.tolist() for f in table] == [f.terms.tolist() for f in features]
+    expected = TermWeights().fit(features).transform(features)
+    released = TermWeights().fit(table).transform(table, release=True)
+    assert len(table) == 0
+    for name in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(released, name), getattr(expected, name))

@@ -178,3 +178,11 @@ def test_dedupe_beats_exact_hashing_on_a_real_tiny_dump(tmp_path):
     assert entries["exact"]["precision"] == 1.0
     assert entries["dedupe"]["recall"] > entries["exact"]["recall"]
     assert set(entries["dedupe"]["stages"]) >= {"load", "analyse"}
+
+
+def test_a_stopped_method_says_which_stage_it_reached(tmp_path):
+    log = tmp_path / "1M-dedupe.log"
+    log.write_text("[stage] load started\n[stage] load done in 2.500 s\n[stage] analyse started\nsome output\n")
+    record = bench._stopped("timed out after 60 s", log)
+    assert record["error"] == "timed out after 60 s in stage analyse (finished: load 2.5 s)"
+    assert record["stages"] == {"load": 2.5}
