@@ -86,7 +86,7 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / smaller if smaller else 1.0
 
 
-class _DocumentNumbers:
+class DocumentNumbers:
     """Each document's numbers outside boilerplate, found once per document."""
 
     def __init__(self, documents: Sequence[Document]):
@@ -106,24 +106,27 @@ def _disagree(a: frozenset[str], b: frozenset[str], min_numbers: int, min_overla
 
 
 def numbers_disagree(
-    documents: Sequence[Document], pairs: np.ndarray, *, min_numbers: int, min_overlap: float
+    documents: Sequence[Document], pairs: np.ndarray, *, min_numbers: int, min_overlap: float,
+    numbers: DocumentNumbers | None = None,
 ) -> np.ndarray:
     """Boolean mask of the ``(a, b)`` index pairs whose documents' numbers (outside
     boilerplate) disagree: both give ``min_numbers`` or more, and they share less
-    than ``min_overlap`` of the smaller set. ``min_overlap=0`` vetoes nothing."""
+    than ``min_overlap`` of the smaller set. ``min_overlap=0`` vetoes nothing.
+    ``numbers``: the sets found so far, shared by calls on parts of one corpus."""
     if min_overlap <= 0:
         return np.zeros(len(pairs), dtype=bool)
-    numbers = _DocumentNumbers(documents)
+    numbers = numbers or DocumentNumbers(documents)
     return np.array([_disagree(numbers.of([a]), numbers.of([b]), min_numbers, min_overlap)
                      for a, b in pairs.tolist()], dtype=bool)
 
 
 def drop_disagreeing(documents: Sequence[Document], pairs: np.ndarray, keep: np.ndarray, *,
-                     min_numbers: int, min_overlap: float) -> np.ndarray:
+                     min_numbers: int, min_overlap: float, numbers: DocumentNumbers | None = None) -> np.ndarray:
     """``keep`` (a mask over ``pairs``) less the kept pairs whose numbers disagree."""
     kept = np.flatnonzero(keep)
     keep = keep.copy()
-    keep[kept[numbers_disagree(documents, pairs[kept], min_numbers=min_numbers, min_overlap=min_overlap)]] = False
+    keep[kept[numbers_disagree(documents, pairs[kept], min_numbers=min_numbers, min_overlap=min_overlap,
+                               numbers=numbers)]] = False
     return keep
 
 
@@ -132,5 +135,5 @@ def groups_agree(documents: Sequence[Document], *, min_numbers: int, min_overlap
     """A test of two groups of document indices: False when the numbers of the
     two groups (each the union of its members') disagree as in
     :func:`numbers_disagree` -- what the cross-language links ask before joining."""
-    numbers = _DocumentNumbers(documents)
+    numbers = DocumentNumbers(documents)
     return lambda a, b: not _disagree(numbers.of(a), numbers.of(b), min_numbers, min_overlap)

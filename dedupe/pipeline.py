@@ -44,7 +44,7 @@ from dedupe.io.readers import read_paths
 from dedupe.io.stream import JsonlSource, StreamedDocuments
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_blocks
-from dedupe.numberset import drop_disagreeing, groups_agree
+from dedupe.numberset import DocumentNumbers, drop_disagreeing, groups_agree
 from dedupe.shingles import Features, FeatureTable, featurize_many, pack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
@@ -275,8 +275,10 @@ def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int
         # int32 halves what the kept pairs hold (a corpus has far fewer than 2**31 documents)
         kept.append((pairs[keep].astype(np.int32), similarity[keep]))
     accepted: list[Pair] = []
+    # One number cache for all chunks: a document's text is read and its numbers found once.
+    numbers = DocumentNumbers(documents)
     for pairs, similarity in kept:
-        accepted += accept_candidates(documents, pairs, similarity, config, best=best)
+        accepted += accept_candidates(documents, pairs, similarity, config, best=best, numbers=numbers)
     return accepted
 
 
@@ -328,12 +330,13 @@ def term_matrix(features: Sequence[Features], config: ScanConfig, *, release: bo
 
 def accept_candidates(
     documents: Sequence[Document], candidates: np.ndarray, similarity: np.ndarray, config: ScanConfig,
-    *, best: np.ndarray | None = None,
+    *, best: np.ndarray | None = None, numbers: DocumentNumbers | None = None,
 ) -> list[Pair]:
     """Stage 7b: the candidate pairs whose similarity makes them copies (pairs in
     two languages need less: translations share names and numbers, not words),
     less those whose numbers disagree (:mod:`dedupe.numberset`). ``best``: as in
-    :func:`dedupe.verify.accept_pairs`, when ``candidates`` are some of them."""
+    :func:`dedupe.verify.accept_pairs`, when ``candidates`` are some of them;
+    ``numbers``: as in :func:`dedupe.numberset.numbers_disagree`."""
     cfg = config.verify
     keep = accept_pairs(
         candidates,
@@ -345,7 +348,7 @@ def accept_candidates(
         neighbours=cfg.neighbours,
         best=best,
     )
-    return kept_pairs(documents, candidates, keep, similarity, config)
+    return kept_pairs(documents, candidates, keep, similarity, config, numbers=numbers)
 
 
 def pair_thresholds(documents: Sequence[Document], candidates: np.ndarray, config: ScanConfig) -> np.ndarray:
@@ -356,10 +359,11 @@ def pair_thresholds(documents: Sequence[Document], candidates: np.ndarray, confi
 
 
 def kept_pairs(documents: Sequence[Document], candidates: np.ndarray, keep: np.ndarray, similarity: np.ndarray,
-               config: ScanConfig) -> list[Pair]:
+               config: ScanConfig, *, numbers: DocumentNumbers | None = None) -> list[Pair]:
     """The accepted candidates (``keep``) as Pairs, less those whose numbers disagree."""
     cfg = config.verify
-    keep = drop_disagreeing(documents, candidates, keep, min_numbers=cfg.min_numbers, min_overlap=cfg.number_overlap)
+    keep = drop_disagreeing(documents, candidates, keep, min_numbers=cfg.min_numbers, min_overlap=cfg.number_overlap,
+                            numbers=numbers)
     return [Pair(a, b, s) for (a, b), s in zip(candidates[keep].tolist(), similarity[keep].tolist())]
 
 
