@@ -278,7 +278,8 @@ def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int
     # One number cache for all chunks: a document's text is read and its numbers found once.
     numbers = DocumentNumbers(documents)
     for pairs, similarity in kept:
-        accepted += accept_candidates(documents, pairs, similarity, config, best=best, numbers=numbers)
+        accepted += accept_candidates(documents, pairs, similarity, config, best=best, numbers=numbers,
+                                      languages=languages)
     return accepted
 
 
@@ -330,19 +331,20 @@ def term_matrix(features: Sequence[Features], config: ScanConfig, *, release: bo
 
 def accept_candidates(
     documents: Sequence[Document], candidates: np.ndarray, similarity: np.ndarray, config: ScanConfig,
-    *, best: np.ndarray | None = None, numbers: DocumentNumbers | None = None,
+    *, best: np.ndarray | None = None, numbers: DocumentNumbers | None = None, languages: np.ndarray | None = None,
 ) -> list[Pair]:
     """Stage 7b: the candidate pairs whose similarity makes them copies (pairs in
     two languages need less: translations share names and numbers, not words),
     less those whose numbers disagree (:mod:`dedupe.numberset`). ``best``: as in
     :func:`dedupe.verify.accept_pairs`, when ``candidates`` are some of them;
-    ``numbers``: as in :func:`dedupe.numberset.numbers_disagree`."""
+    ``numbers``: as in :func:`dedupe.numberset.numbers_disagree`; ``languages``:
+    the documents' :func:`_language_codes`, when the caller has them."""
     cfg = config.verify
     keep = accept_pairs(
         candidates,
         similarity,
         len(documents),
-        threshold=pair_thresholds(documents, candidates, config),
+        threshold=pair_thresholds(documents, candidates, config, languages=languages),
         low_threshold=cfg.low_threshold,
         margin=cfg.margin,
         neighbours=cfg.neighbours,
@@ -351,9 +353,11 @@ def accept_candidates(
     return kept_pairs(documents, candidates, keep, similarity, config, numbers=numbers)
 
 
-def pair_thresholds(documents: Sequence[Document], candidates: np.ndarray, config: ScanConfig) -> np.ndarray:
-    """Each candidate's similarity threshold: lower for two documents in two languages."""
-    languages = _language_codes(documents)
+def pair_thresholds(documents: Sequence[Document], candidates: np.ndarray, config: ScanConfig, *,
+                    languages: np.ndarray | None = None) -> np.ndarray:
+    """Each candidate's similarity threshold: lower for two documents in two languages
+    (``languages``: the documents' :func:`_language_codes`, found here when None)."""
+    languages = _language_codes(documents) if languages is None else languages
     cross = languages[candidates[:, 0]] != languages[candidates[:, 1]]
     return np.where(cross, config.verify.cross_threshold, config.verify.threshold)
 
