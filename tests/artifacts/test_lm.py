@@ -139,27 +139,21 @@ def test_the_full_stop_tells_which_word_ends_a_sentence():
         assert find_improbable(Tokens(honest), model) == []
 
 
-def test_a_comma_tells_which_word_opens_a_clause():
+@pytest.mark.parametrize("corpus, garbled, flagged, honest", [
     # this corpus puts "it" after commas, never "filed"
-    corpus = [Tokens(t) for t in ["Last week, it filed a lawsuit against the firm.",
-                                  "The firm filed a claim, and it said the case was strong.",
-                                  "On Friday, it said the firm had filed papers."] * 100
-              + ["They filed it on time."] * 10]
-    model = BigramModel().fit(corpus)
-    [flag] = find_improbable(Tokens("On Monday, filed it a claim against the bank."), model)
-    assert flag.text == "filed it" and "sentence's edge" in flag.reason
-    assert find_improbable(Tokens("On Monday, it filed a claim against the bank."), model) == []
-
-
-
-def test_the_sentence_start_tells_which_word_opens_a_sentence():
-    corpus = [Tokens(t) for t in ["It filed a lawsuit against the firm last week.",
-                                  "The firm filed a claim and it said the case was strong.",
-                                  "It said the firm had filed papers."] * 100 + ["They filed it on time."] * 10]
-    model = BigramModel().fit(corpus)
-    [flag] = find_improbable(Tokens("Filed it a claim against the bank on Monday."), model)
-    assert flag.text == "Filed it" and "sentence's edge" in flag.reason
-    assert find_improbable(Tokens("It filed a claim against the bank on Monday."), model) == []
+    (["Last week, it filed a lawsuit against the firm.", "The firm filed a claim, and it said the case was strong.",
+      "On Friday, it said the firm had filed papers."],
+     "On Monday, filed it a claim against the bank.", "filed it", "On Monday, it filed a claim against the bank."),
+    # and "it" opens its sentences, never "filed"
+    (["It filed a lawsuit against the firm last week.", "The firm filed a claim and it said the case was strong.",
+      "It said the firm had filed papers."],
+     "Filed it a claim against the bank on Monday.", "Filed it", "It filed a claim against the bank on Monday."),
+], ids=["comma", "sentence start"])
+def test_a_clause_edge_tells_which_word_opens_a_clause(corpus, garbled, flagged, honest):
+    model = BigramModel().fit([Tokens(t) for t in corpus * 100 + ["They filed it on time."] * 10])
+    [flag] = find_improbable(Tokens(garbled), model)
+    assert flag.text == flagged and "sentence's edge" in flag.reason
+    assert find_improbable(Tokens(honest), model) == []
 
 
 def test_an_adverb_moves_past_a_grammar_word_without_a_word_order_error():
