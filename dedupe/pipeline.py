@@ -44,7 +44,7 @@ from dedupe.io.readers import read_paths
 from dedupe.io.stream import JsonlSource, StreamedDocuments
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_blocks
-from dedupe.numberset import DocumentNumbers, drop_disagreeing, groups_agree
+from dedupe.numberset import DocumentNumbers, drop_disagreeing, groups_agree, number_keys
 from dedupe.shingles import Features, FeatureTable, featurize_many, pack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
@@ -796,24 +796,33 @@ def analyse_streamed(source: JsonlSource, model: Boilerplate, config: ScanConfig
                          workers=1 if len(source) < _PARALLEL_MIN_DOCS else workers)
     features = FeatureTable()
     languages: list[str | None] = []
-    counts, bounds = [], []
-    for chunk_languages, packed, span_counts, span_bounds in track(results, description="analysing",
-                                                                    total=-(-len(source) // CHUNK)):
+    counts, bounds, number_counts, numbers = [], [], [], []
+    for chunk_languages, packed, span_counts, span_bounds, keys, key_counts in track(
+            results, description="analysing", total=-(-len(source) // CHUNK)):
         languages += chunk_languages
         features.append(packed)
         counts.append(span_counts)
         bounds.append(span_bounds)
-    span_ptr = np.concatenate(([0], np.cumsum(np.concatenate(counts))))
-    return StreamedDocuments(source, languages, span_ptr, np.concatenate(bounds)), features
+        numbers.append(keys)
+        number_counts.append(key_counts)
+    return StreamedDocuments(source, languages, _pointers(counts), np.concatenate(bounds),
+                             number_keys=(_pointers(number_counts), np.concatenate(numbers))), features
+
+
+def _pointers(counts: list[np.ndarray]) -> np.ndarray:
+    """Where each document's rows start in a flat array, from the chunks' per-document counts."""
+    return np.concatenate(([0], np.cumsum(np.concatenate(counts))))
 
 
 def _analyse_streamed_chunk(chunk: tuple[int, int], shared: tuple[JsonlSource, Boilerplate, ScanConfig]):
     source, model, config = shared
     texts = source.texts(*chunk)
     spans = model.spans_of(texts, model.read_lines(texts))
-    languages, packed = analyse_chunk([strip(t, s) for t, s in zip(texts, spans)], config=config)
+    stripped = [strip(t, s) for t, s in zip(texts, spans)]
+    languages, packed = analyse_chunk(stripped, config=config)
     bounds = np.array([(span.start, span.end) for found in spans for span in found], dtype=np.int64).reshape(-1, 2)
-    return languages, packed, np.array([len(found) for found in spans], dtype=np.int64), bounds
+    return (languages, packed, np.array([len(found) for found in spans], dtype=np.int64), bounds,
+            *number_keys(stripped))
 
 
 @contextmanager

@@ -91,17 +91,20 @@ class StreamedDocuments(Sequence):
     """The documents of a :class:`JsonlSource` as a scan knows them: each built
     from its record when asked for, with the ``languages`` and boilerplate
     spans (``span_ptr``, ``span_bounds``: document ``i`` owns rows
-    ``span_ptr[i]:span_ptr[i + 1]`` of ``(start, end)``) found in analysis.
+    ``span_ptr[i]:span_ptr[i + 1]`` of ``(start, end)``) found in analysis,
+    and the hashes of their numbers (``number_keys``, the same layout; see
+    :class:`dedupe.numberset.DocumentNumbers`).
     A lookup reads the file: stages that look at every document use
     ``languages`` instead.
     """
 
     def __init__(self, source: JsonlSource, languages: list[str | None], span_ptr: np.ndarray,
-                 span_bounds: np.ndarray):
+                 span_bounds: np.ndarray, number_keys: tuple[np.ndarray, np.ndarray] | None = None):
         self.source = source
         self.languages = languages
         self.span_ptr = span_ptr
         self.span_bounds = span_bounds
+        self.number_keys = number_keys
 
     def __len__(self) -> int:
         return len(self.source)
