@@ -31,4 +31,7 @@ def cleanliness_key(doc: Document, index: int) -> tuple:
 
 def choose_canonical(documents: Sequence[Document], members: Sequence[int]) -> int:
     """Index (into ``documents``) of the cleanest member."""
+    content = getattr(documents, "content_chars", None)
+    if content is not None:  # a streamed scan's documents: unscored, and known without reading them
+        return min(members, key=lambda i: (-content[i], i))
     return min(members, key=lambda i: cleanliness_key(documents[i], i))

@@ -432,7 +432,9 @@ def assemble_clusters(
         cid = cluster_of.get(p.a)
         if cid is not None and cid == cluster_of.get(p.b):
             pairs_of.setdefault(cid, []).append(p)
-    links = np.array([[m, c] for members, c in zip(groups, canonicals) for m in members], dtype=np.int64).reshape(-1, 2)
+    # Canonical first: pair_similarity spreads each distinct first row once, and a
+    # cluster's links share their canonical (members first, it took 3.6 s at 100k).
+    links = np.array([[c, m] for members, c in zip(groups, canonicals) for m in members], dtype=np.int64).reshape(-1, 2)
     sims = iter(pair_similarity(matrix, links).tolist())
     clusters = []
     for cid, (members, canonical) in enumerate(zip(groups, canonicals)):
@@ -796,8 +798,8 @@ def analyse_streamed(source: JsonlSource, model: Boilerplate, config: ScanConfig
                          workers=1 if len(source) < _PARALLEL_MIN_DOCS else workers)
     features = FeatureTable()
     languages: list[str | None] = []
-    counts, bounds, number_counts, numbers = [], [], [], []
-    for chunk_languages, packed, span_counts, span_bounds, keys, key_counts in track(
+    counts, bounds, number_counts, numbers, content = [], [], [], [], []
+    for chunk_languages, packed, span_counts, span_bounds, keys, key_counts, chars in track(
             results, description="analysing", total=-(-len(source) // CHUNK)):
         languages += chunk_languages
         features.append(packed)
@@ -805,8 +807,10 @@ def analyse_streamed(source: JsonlSource, model: Boilerplate, config: ScanConfig
         bounds.append(span_bounds)
         numbers.append(keys)
         number_counts.append(key_counts)
+        content.append(chars)
     return StreamedDocuments(source, languages, _pointers(counts), np.concatenate(bounds),
-                             number_keys=(_pointers(number_counts), np.concatenate(numbers))), features
+                             number_keys=(_pointers(number_counts), np.concatenate(numbers)),
+                             content_chars=np.concatenate(content)), features
 
 
 def _pointers(counts: list[np.ndarray]) -> np.ndarray:
@@ -821,8 +825,9 @@ def _analyse_streamed_chunk(chunk: tuple[int, int], shared: tuple[JsonlSource, B
     stripped = [strip(t, s) for t, s in zip(texts, spans)]
     languages, packed = analyse_chunk(stripped, config=config)
     bounds = np.array([(span.start, span.end) for found in spans for span in found], dtype=np.int64).reshape(-1, 2)
+    chars = np.array([len(t) - sum(s.end - s.start for s in found) for t, found in zip(texts, spans)], dtype=np.int64)
     return (languages, packed, np.array([len(found) for found in spans], dtype=np.int64), bounds,
-            *number_keys(stripped))
+            *number_keys(stripped), chars)
 
 
 @contextmanager

@@ -92,19 +92,23 @@ class StreamedDocuments(Sequence):
     from its record when asked for, with the ``languages`` and boilerplate
     spans (``span_ptr``, ``span_bounds``: document ``i`` owns rows
     ``span_ptr[i]:span_ptr[i + 1]`` of ``(start, end)``) found in analysis,
-    and the hashes of their numbers (``number_keys``, the same layout; see
-    :class:`dedupe.numberset.DocumentNumbers`).
+    the hashes of their numbers (``number_keys``, the same layout; see
+    :class:`dedupe.numberset.DocumentNumbers`) and how many characters each
+    has outside boilerplate (``content_chars``, what the canonical choice of
+    an unscored scan compares).
     A lookup reads the file: stages that look at every document use
     ``languages`` instead.
     """
 
     def __init__(self, source: JsonlSource, languages: list[str | None], span_ptr: np.ndarray,
-                 span_bounds: np.ndarray, number_keys: tuple[np.ndarray, np.ndarray] | None = None):
+                 span_bounds: np.ndarray, number_keys: tuple[np.ndarray, np.ndarray] | None = None,
+                 content_chars: np.ndarray | None = None):
         self.source = source
         self.languages = languages
         self.span_ptr = span_ptr
         self.span_bounds = span_bounds
         self.number_keys = number_keys
+        self.content_chars = content_chars
 
     def __len__(self) -> int:
         return len(self.source)
