@@ -37,7 +37,7 @@ from functools import lru_cache
 import numpy as np
 import xxhash
 from anyascii import anyascii
-from wordfreq import available_languages, get_frequency_dict
+from wordfreq import available_languages, cB_to_freq, get_frequency_list
 
 from dedupe.errors import ConfigError
 from dedupe.normalise import fold
@@ -79,10 +79,25 @@ class Features:
 
 
 @lru_cache(maxsize=None)
-def _frequencies(language: str) -> dict[str, float]:
-    # A plain dict lookup: wordfreq's own zipf_frequency re-tokenises every word
-    # and needs MeCab/jieba for Japanese and Chinese.
-    return get_frequency_dict(language)
+def _frequencies(language: str) -> tuple[np.ndarray, np.ndarray]:
+    """wordfreq's list for ``language`` as the sorted 64-bit hashes of its words
+    and their frequencies (what ``get_frequency_dict`` maps them to): 16 bytes
+    a word, where that dict holds ~130 -- the few lists each worker process
+    loads (English, Russian, Chinese...) were 300 MB of its memory. Looked up
+    directly rather than through wordfreq's ``zipf_frequency``, which
+    re-tokenises every word and needs MeCab/jieba for Japanese and Chinese."""
+    buckets = get_frequency_list(language)
+    keys = np.fromiter((_word_hash(w) for bucket in buckets for w in bucket), dtype=np.uint64)
+    freqs = np.repeat([cB_to_freq(-index) for index in range(len(buckets))], [len(b) for b in buckets])
+    get_frequency_list.cache_clear()  # wordfreq keeps every list it loaded
+    order = np.argsort(keys, kind="stable")
+    keys, freqs = keys[order], freqs[order]
+    last = np.append(keys[1:] != keys[:-1], True)  # a word listed twice: its last bucket, as the dict has it
+    return keys[last], freqs[last]
+
+
+def _word_hash(word: str) -> int:
+    return xxhash.xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
 
 
 def zipf(word: str, language: str) -> float:
@@ -91,8 +106,10 @@ def zipf(word: str, language: str) -> float:
     >>> zipf("the", "en") > 7 > zipf("pyongyang", "en") > 0 == zipf("xqzzv", "en")
     True
     """
-    freq = _frequencies(language if language in _WORDFREQ_LANGS else "en").get(word)
-    return math.log10(freq) + 9.0 if freq else 0.0
+    keys, freqs = _frequencies(language if language in _WORDFREQ_LANGS else "en")
+    key = np.uint64(_word_hash(word))  # a Python int would make numpy convert the whole array
+    at = int(keys.searchsorted(key))
+    return math.log10(freqs[at]) + 9.0 if at < len(keys) and keys[at] == key else 0.0
 
 
 @lru_cache(maxsize=1 << 20)
