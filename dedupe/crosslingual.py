@@ -18,7 +18,8 @@ centroid per language, and two groups are as similar as their most similar
 parts in two languages: once an English source has joined its twelve Icelandic
 translations, a Japanese translation of it still meets the English text, not
 an average diluted twelve to one by Icelandic words it shares nothing with
-(36 such stories stayed apart on the 100k benchmark tier). The query joins its best match when
+(5 of 36 such stories of the 100k benchmark tier join so; in the others the
+Japanese versions are too weak a match for their source). The query joins its best match when
 that similarity reaches ``min_similarity`` and is ``margin`` times the next
 best group's (or ``min_similarity``, where no other group is close): one
 story's translations stand out, stories that only share actors do not. Each
