@@ -375,7 +375,7 @@ def test_pair_overlaps_of_many_lines_at_once_are_the_pairwise_sums():
     computed one line and one pair at a time."""
     import numpy as np
 
-    from dedupe.boilerplate import _ELSEWHERE, _pair_overlaps
+    from dedupe.boilerplate import _ELSEWHERE, _SITE_PAGES, _pair_overlaps
 
     rng = np.random.default_rng(3)
     ptr = np.concatenate(([0], np.cumsum(rng.integers(0, 6, 40))))
@@ -387,21 +387,31 @@ def test_pair_overlaps_of_many_lines_at_once_are_the_pairwise_sums():
     judged = rng.random(ptr[-1]) < 0.1
     samples = [np.sort(rng.choice(40, rng.integers(1, 8), replace=False)).astype(np.int32) for _ in range(25)]
     line_docs = rng.integers(2, 30, len(samples))
-    shared, total = _pair_overlaps(hashes, weights, doc_freq, judged, ptr, hashes.astype(np.int64), 15,
-                                   samples, line_docs)
-    for sample, docs, got_shared, got_total in zip(samples, line_docs, shared, total):
+    doc_freq[rng.random(ptr[-1]) < 0.3] = 1000  # some lines far more widespread: site lines
+    overlaps = _pair_overlaps(hashes, weights, doc_freq, judged, ptr, hashes.astype(np.int64), 15,
+                              samples, line_docs)
+    for sample, docs, *got in zip(samples, line_docs, *overlaps):
         slots = [s for d in sample for s in range(ptr[d], ptr[d + 1])]
         seen = Counter(int(hashes[s]) for s in slots)
-        held = []
+        held, sites = [], []
         for d in sample:
-            mine = {}
+            mine, site = {}, {}
             for s in range(ptr[d], ptr[d + 1]):
                 both = seen[int(hashes[s])] * (docs / len(sample))
                 foreign = doc_freq[s] > _ELSEWHERE * both and doc_freq[s] > docs
                 if not foreign and not judged[s]:
                     mine[int(hashes[s])] = float(weights[s])
+                if foreign and doc_freq[s] > _SITE_PAGES * both:
+                    site[int(hashes[s])] = float(weights[s])
             held.append(mine)
+            sites.append(site)
         pairs = [(a, b) for a in range(len(held)) for b in range(a + 1, len(held))]
-        assert got_shared == sum(sum(w for h, w in held[a].items() if h in held[b])
-                                 + sum(w for h, w in held[b].items() if h in held[a]) for a, b in pairs) / 2
-        assert got_total == sum(min(sum(held[a].values()), sum(held[b].values())) for a, b in pairs)
+        def shared(x, y):  # a line's weight on each side (the sides can differ), halved
+            return (sum(w for h, w in x.items() if h in y) + sum(w for h, w in y.items() if h in x)) / 2
+
+        assert got[0] == sum(shared(held[a], held[b]) for a, b in pairs)
+        assert got[1] == sum(min(sum(held[a].values()), sum(held[b].values())) for a, b in pairs)
+        with_sites = [(a, b) for a, b in pairs if sites[a] and sites[b]]
+        assert got[2] == sum(shared(sites[a], sites[b]) for a, b in with_sites)
+        assert got[3] == sum(sum(sites[a].values()) + sum(sites[b].values()) - shared(sites[a], sites[b])
+                             for a, b in with_sites)

@@ -80,9 +80,14 @@ def _link_by_brute_force(groups, languages, matrix, min_similarity, margin):
         grouped = {m for g in groups for m in g}
         units = [list(g) for g in groups] + [[i] for i in range(n) if i not in grouped]
         unit_code = np.array([Counter(codes[u].tolist()).most_common(1)[0][0] for u in units])
-        centroids = np.array([dense[u].sum(axis=0) for u in units])
-        centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
-        sims = centroids @ centroids.T
+        # a part per unit and language; two units are as similar as their best parts in two languages
+        parts = [(k, c, dense[[m for m in u if codes[m] == c]].sum(axis=0)) for k, u in enumerate(units)
+                 for c in sorted(set(codes[u].tolist()))]
+        sims = np.full((len(units), len(units)), -np.inf)
+        for k, c, x in parts:
+            for j, d, y in parts:
+                if c != d:
+                    sims[k, j] = max(sims[k, j], x @ y / np.linalg.norm(x) / np.linalg.norm(y))
         links = []
         for q in np.flatnonzero(unit_code != majority):
             allowed = np.flatnonzero(unit_code != unit_code[q])
