@@ -736,8 +736,10 @@ def scan_jsonl(
     boilerplate model (:func:`fit_boilerplate_streamed`), once to analyse
     (:func:`analyse_streamed`). Features are kept flat and dropped once
     signed and weighted; candidates are banded to disk and verified block by
-    block (:func:`verify_blocks`). The few documents later stages look at
-    again (number checks, the canonical choice) are re-read from the file.
+    block (:func:`verify_blocks`). What later stages need of each text --
+    its numbers, for the number checks, and its length outside boilerplate,
+    for the canonical choice -- the analysis workers hand back, so no text is
+    read a third time.
     Grouping only: ``config.score`` must be False (scoring reads every text
     with its cluster's). Meant for dumps a program wrote: a record that is not
     JSON or has no text stops the scan (:class:`~dedupe.errors.BadInputError`

@@ -3,10 +3,10 @@
 A million news articles are 1.5 GB of text, more as Python strings: more than
 everything else a scan keeps. :class:`JsonlSource` indexes where each record
 starts (8 bytes a document), so worker processes read their own chunks of
-texts and a later stage re-reads the few documents it looks at again.
+texts, and a report can fetch the few documents it shows.
 :class:`StreamedDocuments` is the scan's view of them: each document built
 when asked for, from its record and what analysis kept of it (language,
-boilerplate spans).
+boilerplate spans, numbers, length).
 
 >>> import json, tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "docs.jsonl")
