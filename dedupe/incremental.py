@@ -42,7 +42,9 @@ from dedupe.pipeline import (
     Track,
     analyse,
     build_clusters,
+    collector_paused,
     cut_masks,
+    find_numbers,
     fit_scorer,
     kept_pairs,
     mark_spans,
@@ -54,6 +56,7 @@ from dedupe.pipeline import (
     similarities,
 )
 from dedupe.lsh import candidate_pairs
+from dedupe.numberset import DocumentNumbers
 from dedupe.pairbounds import PairBounds, verify_with_bounds
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult
 
@@ -263,6 +266,12 @@ def _update(
     track: Track,
 ) -> IndexUpdate:
     """Store ``incoming`` and regroup everything, as scan_documents would on the whole corpus."""
+    with collector_paused():
+        return _regroup(store, config, incoming, errors, workers=workers, batch=batch, track=track)
+
+
+def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], errors: Sequence[BadFile], *,
+             workers: int, batch: int, track: Track) -> IndexUpdate:
     stored = store.load()
     seen = store.keys_of((d.source, d.id) for d in incoming)
     new_docs, skipped = [], []
@@ -296,15 +305,19 @@ def _update(
 
     cuts = cut_masks(features, config)
     n_old = len(old_docs)
+    new_idx = list(range(n_old, len(documents)))
     resign = sorted(set(changed) | {i for i in range(n_old) if not np.array_equal(cuts[i], stored[i].cached.cut)})
     resign += list(range(n_old, len(documents)))
     signatures = np.empty((len(documents), config.sign.num_perm), dtype=np.uint32)
     if stored:
         signatures[:n_old] = np.stack([s.cached.signature for s in stored])
     signatures[resign] = sign_kept([features[i] for i in resign], [cuts[i] for i in resign], config)
-    cached = [Cached(features[i], *tables[i], marked[i], cuts[i], signatures[i]) for i in range(len(documents))]
+    numbers = [s.cached.numbers for s in stored] + [None] * len(new_docs)
+    for i, found in zip(changed + new_idx, find_numbers(again, workers=workers)):
+        numbers[i] = found
+    cached = [Cached(features[i], *tables[i], marked[i], cuts[i], signatures[i], numbers[i])
+              for i in range(len(documents))]
 
-    new_idx = list(range(n_old, len(documents)))
     scorer = None
     if config.score:
         # Stored documents keep the score they were given alone when added;
@@ -316,9 +329,11 @@ def _update(
                           [cached[i] for i in rewrite], batch=batch)
     keys = [s.key for s in stored] + store.add(new_docs, cached[n_old:], batch=batch)
 
-    pairs, matrix, computed = _find_pairs(store, documents, features, signatures, keys, config, workers=workers)
+    known = DocumentNumbers(documents, dict(enumerate(numbers)))
+    pairs, matrix, computed = _find_pairs(store, documents, features, signatures, keys, config, known,
+                                          workers=workers)
     del signatures
-    clusters = build_clusters(documents, pairs, matrix, config)
+    clusters = build_clusters(documents, pairs, matrix, config, numbers=known)
     store.set_clusters({keys[m]: (c.id, m == c.canonical, c.similarity[m]) for c in clusters for m in c.members})
 
     new_set = set(new_idx)
@@ -335,7 +350,7 @@ def _update(
 
 
 def _find_pairs(store: IndexStore, documents: Sequence[Document], features, signatures: np.ndarray,
-                keys: Sequence[int], config: ScanConfig, *, workers: int):
+                keys: Sequence[int], config: ScanConfig, numbers: DocumentNumbers, *, workers: int):
     """Stages 6-7 as :func:`dedupe.pipeline.find_pairs` gives them, computing
     only the similarities the last run's bounds leave open (:mod:`dedupe.pairbounds`);
     stores the new bounds. Returns the pairs, the term matrix and how many
@@ -348,7 +363,7 @@ def _find_pairs(store: IndexStore, documents: Sequence[Document], features, sign
         features, candidates, pair_thresholds(documents, candidates, config), np.asarray(keys, dtype=np.int64),
         bounds, config, partial(similarities, workers=workers))
     store.set_blob(_BOUNDS, bounds.to_bytes())
-    return kept_pairs(documents, candidates, keep, similarity, config), matrix, computed
+    return kept_pairs(documents, candidates, keep, similarity, config, numbers=numbers), matrix, computed
 
 
 def _split(flat: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:

@@ -86,18 +86,28 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / smaller if smaller else 1.0
 
 
-class DocumentNumbers:
-    """Each document's numbers outside boilerplate, found once per document."""
+def document_numbers(document: Document) -> frozenset[str]:
+    """The numbers of ``document`` outside its boilerplate: what the checks compare."""
+    return number_set(strip(document.text, document.boilerplate))
 
-    def __init__(self, documents: Sequence[Document]):
+
+class DocumentNumbers:
+    """Each document's numbers outside boilerplate, found once per document.
+    ``known``: sets found before, by document index (an index keeps them).
+
+    One instance serves every check of a scan -- the pairs' and the links' --
+    so no document's text is read for its numbers twice.
+    """
+
+    def __init__(self, documents: Sequence[Document], known: dict[int, frozenset[str]] | None = None):
         self.documents = documents
-        self.sets: dict[int, frozenset[str]] = {}
+        self.sets: dict[int, frozenset[str]] = dict(known or {})
 
     def of(self, members: Sequence[int]) -> frozenset[str]:
         """The numbers of all ``members`` together."""
         for i in members:
             if i not in self.sets:
-                self.sets[i] = number_set(strip(self.documents[i].text, self.documents[i].boilerplate))
+                self.sets[i] = document_numbers(self.documents[i])
         return frozenset().union(*(self.sets[i] for i in members))
 
 
@@ -130,10 +140,11 @@ def drop_disagreeing(documents: Sequence[Document], pairs: np.ndarray, keep: np.
     return keep
 
 
-def groups_agree(documents: Sequence[Document], *, min_numbers: int, min_overlap: float
-                 ) -> Callable[[Sequence[int], Sequence[int]], bool]:
+def groups_agree(documents: Sequence[Document], *, min_numbers: int, min_overlap: float,
+                 numbers: DocumentNumbers | None = None) -> Callable[[Sequence[int], Sequence[int]], bool]:
     """A test of two groups of document indices: False when the numbers of the
     two groups (each the union of its members') disagree as in
-    :func:`numbers_disagree` -- what the cross-language links ask before joining."""
-    numbers = DocumentNumbers(documents)
+    :func:`numbers_disagree` -- what the cross-language links ask before joining.
+    ``numbers``: the sets the pair check found (see :class:`DocumentNumbers`)."""
+    numbers = numbers or DocumentNumbers(documents)
     return lambda a, b: not _disagree(numbers.of(a), numbers.of(b), min_numbers, min_overlap)

@@ -44,7 +44,7 @@ from dedupe.io.readers import read_paths
 from dedupe.io.stream import JsonlSource, StreamedDocuments
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_blocks
-from dedupe.numberset import DocumentNumbers, drop_disagreeing, groups_agree
+from dedupe.numberset import DocumentNumbers, drop_disagreeing, groups_agree, number_set
 from dedupe.shingles import Features, FeatureTable, featurize_many, pack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
@@ -169,6 +169,19 @@ def analyse(
     return features
 
 
+def find_numbers(documents: Sequence[Document], *, workers: int = 1) -> list[frozenset[str]]:
+    """:func:`dedupe.numberset.document_numbers` of each document (its
+    ``boilerplate`` known), in ``workers`` processes: what an index stores for
+    the number checks of later runs."""
+    chunks = [[strip(d.text, d.boilerplate) for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
+    return [found for part in _map(_numbers_chunk, chunks, len(documents), workers=workers, mapper=None)
+            for found in part]
+
+
+def _numbers_chunk(texts: Sequence[str]) -> list[frozenset[str]]:
+    return [number_set(text) for text in texts]
+
+
 def sign(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
     """Stage 5: MinHash signatures of the shingle sets, leaving out shingles found
     in more than ``max_df`` of the corpus (at least ``min_df_cut`` documents):
@@ -229,9 +242,10 @@ def find_pairs(
     config: ScanConfig,
     *,
     workers: int = 1,
+    numbers: DocumentNumbers | None = None,
 ) -> tuple[list[Pair], sp.csr_matrix]:
     """Stages 6-7: band, verify (the pair similarities in ``workers`` processes).
-    Returns the verified pairs and the term matrix.
+    Returns the verified pairs and the term matrix. ``numbers``: as in :func:`verify_blocks`.
 
     Candidates are banded into blocks of first documents kept in a scratch
     folder (:func:`dedupe.lsh.candidate_blocks`) and verified a block at a
@@ -245,11 +259,11 @@ def find_pairs(
                                   window=config.lsh.window, block_docs=BLOCK_DOCS, folder=scratch)
             matrix = term_matrix(features, config)
             blocks = banding.result()
-        return verify_blocks(documents, blocks, matrix, config, workers=workers), matrix
+        return verify_blocks(documents, blocks, matrix, config, workers=workers, numbers=numbers), matrix
 
 
 def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix,
-                  config: ScanConfig, *, workers: int = 1) -> list[Pair]:
+                  config: ScanConfig, *, workers: int = 1, numbers: DocumentNumbers | None = None) -> list[Pair]:
     """Stage 7 over candidate blocks (``(path, count)``, as :func:`dedupe.lsh.candidate_blocks`
     saves them): the pairs :func:`accept_candidates` accepts of all the
     candidates together, with only what it needs held. Per block: each
@@ -262,7 +276,9 @@ def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int
     processes, which inherit the term matrix when they fork and read their
     chunk from the block's file (at 100k documents, 11M candidates, this is
     the longest step after analysis). Each pair's value is computed alone, so
-    the result does not depend on ``workers``."""
+    the result does not depend on ``workers``. ``numbers``: the number cache
+    to fill (one for all chunks, and for the links that follow: a document's
+    text is read and its numbers found once)."""
     cfg = config.verify
     languages = _language_codes(documents)
     best = np.zeros((len(documents), cfg.neighbours + 1))
@@ -275,8 +291,7 @@ def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int
         # int32 halves what the kept pairs hold (a corpus has far fewer than 2**31 documents)
         kept.append((pairs[keep].astype(np.int32), similarity[keep]))
     accepted: list[Pair] = []
-    # One number cache for all chunks: a document's text is read and its numbers found once.
-    numbers = DocumentNumbers(documents)
+    numbers = numbers or DocumentNumbers(documents)
     for pairs, similarity in kept:
         accepted += accept_candidates(documents, pairs, similarity, config, best=best, numbers=numbers,
                                       languages=languages)
@@ -386,24 +401,29 @@ def _language_codes(documents: Sequence[Document]) -> np.ndarray:
                        dtype=np.int32, count=len(documents))
 
 
-def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig) -> list[Cluster]:
+def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig, *,
+                   numbers: DocumentNumbers | None = None) -> list[Cluster]:
     """Stages 8-10: supported merges into clusters, links across languages,
-    canonical copy, similarity to it."""
-    groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config)
+    canonical copy, similarity to it (``numbers``: as in :func:`link_groups`)."""
+    groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config,
+                                numbers=numbers)
     canonicals = [choose_canonical(documents, members) for members in groups]
     return assemble_clusters(groups, canonicals, pairs, matrix)
 
 
 def link_groups(
-    documents: Sequence[Document], groups: list[list[int]], pairs: list[Pair], matrix, config: ScanConfig
+    documents: Sequence[Document], groups: list[list[int]], pairs: list[Pair], matrix, config: ScanConfig, *,
+    numbers: DocumentNumbers | None = None,
 ) -> tuple[list[list[int]], list[Pair]]:
     """Stage 9: join groups in other languages to their story (:mod:`dedupe.crosslingual`),
     unless their numbers disagree (:func:`dedupe.numberset.groups_agree`);
-    returns the groups and the pairs with each link's pair added."""
+    returns the groups and the pairs with each link's pair added. ``numbers``:
+    the sets the pair check found (:class:`~dedupe.numberset.DocumentNumbers`)."""
     cfg = config.cluster
     if cfg.link_similarity >= 1.0:
         return groups, pairs
-    allow = groups_agree(documents, min_numbers=config.verify.min_numbers, min_overlap=config.verify.number_overlap)
+    allow = groups_agree(documents, min_numbers=config.verify.min_numbers, min_overlap=config.verify.number_overlap,
+                         numbers=numbers)
     linked, links = link_languages(groups, _languages(documents), matrix,
                                    min_similarity=cfg.link_similarity, margin=cfg.link_margin, allow=allow)
     return linked, pairs + links
@@ -432,7 +452,8 @@ def assemble_clusters(
         cid = cluster_of.get(p.a)
         if cid is not None and cid == cluster_of.get(p.b):
             pairs_of.setdefault(cid, []).append(p)
-    links = np.array([[m, c] for members, c in zip(groups, canonicals) for m in members], dtype=np.int64).reshape(-1, 2)
+    # Canonical first: pair_similarity spreads each first document's row once for all its pairs.
+    links = np.array([[c, m] for members, c in zip(groups, canonicals) for m in members], dtype=np.int64).reshape(-1, 2)
     sims = iter(pair_similarity(matrix, links).tolist())
     clusters = []
     for cid, (members, canonical) in enumerate(zip(groups, canonicals)):
@@ -697,18 +718,20 @@ def scan_documents(
     config = config or ScanConfig()
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
-    with _collector_paused(), ExitStack() as stack:
+    with collector_paused(), ExitStack() as stack:
         find_boilerplate(documents, config, workers=workers, mapper=mapper)
         features = analyse(documents, config, workers=workers, mapper=mapper, track=track)
         if config.score:
             fitted = stack.enter_context(fitting_scorer((d.text for d in documents), config, workers=workers))
         signatures = sign(features, config)
-        pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers)
+        numbers = DocumentNumbers(documents)  # for the pair check, then the links
+        pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers, numbers=numbers)
         del features, signatures
         if not config.score:
-            clusters = build_clusters(documents, pairs, matrix, config)
+            clusters = build_clusters(documents, pairs, matrix, config, numbers=numbers)
         else:
-            groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config)
+            groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config,
+                                        numbers=numbers)
             scorer = fitted()
             stack.close()  # the fitting workers' pool, before the scoring one starts
             canonicals = score_groups(documents, scorer, groups, track, workers=workers)
@@ -749,7 +772,7 @@ def scan_jsonl(
     source = path if isinstance(path, JsonlSource) else JsonlSource(path, text_field=text_field, id_field=id_field)
     if not len(source):
         return ScanResult(documents=[], clusters=[], errors=[], params=config.flat())
-    with _collector_paused(), tempfile.TemporaryDirectory(prefix="dedupe-pairs-") as scratch:
+    with collector_paused(), tempfile.TemporaryDirectory(prefix="dedupe-pairs-") as scratch:
         model = fit_boilerplate_streamed(source, config, workers=workers)
         documents, features = analyse_streamed(source, model, config, workers=workers, track=track)
         signatures = sign(features, config)
@@ -758,8 +781,9 @@ def scan_jsonl(
                                   block_docs=BLOCK_DOCS, folder=scratch)
         del signatures
         matrix = term_matrix(features, config, release=True)
-        pairs = verify_blocks(documents, blocks, matrix, config, workers=workers)
-        clusters = build_clusters(documents, pairs, matrix, config)
+        numbers = DocumentNumbers(documents)  # for the pair check, then the links
+        pairs = verify_blocks(documents, blocks, matrix, config, workers=workers, numbers=numbers)
+        clusters = build_clusters(documents, pairs, matrix, config, numbers=numbers)
     return ScanResult(documents=documents, clusters=clusters, errors=[], params=config.flat())
 
 
@@ -817,7 +841,7 @@ def _analyse_streamed_chunk(chunk: tuple[int, int], shared: tuple[JsonlSource, B
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector off for a scan (and the workers it forks). A scan
     makes millions of small objects that form no cycles -- spans, features, term
     tables, pairs -- and each collection walks every live one again: ~5% of a

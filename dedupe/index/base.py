@@ -28,7 +28,8 @@ from dedupe.types import Document, Span
 
 # 2: line tables, boilerplate marks, cut masks and signatures per document.
 # 3: Chinese and Japanese text cut into words (other features than version 2's).
-FORMAT_VERSION = 3
+# 4: each document's numbers outside boilerplate; SQLite keeps cluster assignments in their own table.
+FORMAT_VERSION = 4
 # Settings that change what is read or how it is scored, never which documents
 # are grouped: an index may be used with any value of these.
 _NOT_GROUPING = frozenset(ReadConfig.__dataclass_fields__) | {"score", "min_score"}
@@ -64,7 +65,9 @@ class Cached:
     ``lines``/``weights`` are its :func:`~dedupe.boilerplate.line_table` (what
     the boilerplate model counts), ``marked`` says which of those lines the
     model it was analysed with held to be boilerplate, ``cut`` which of its
-    shingles were left out of ``signature`` as too common. An update compares
+    shingles were left out of ``signature`` as too common, ``numbers`` the
+    numbers outside its boilerplate (:func:`dedupe.numberset.document_numbers`:
+    what the pair and link checks compare). An update compares
     ``marked`` and ``cut`` with the refitted corpus: a document is analysed or
     signed again only where they differ, and per document, so an update cut
     short between batches is still caught up by the next one.
@@ -76,6 +79,7 @@ class Cached:
     marked: np.ndarray  # bool, one per line
     cut: np.ndarray  # bool, one per shingle
     signature: np.ndarray  # uint32, num_perm values
+    numbers: frozenset[str]
 
 
 @dataclass(slots=True)
@@ -109,12 +113,13 @@ def pack(document: Document, cached: Cached) -> dict[str, bytes | str | float | 
         "marked": np.packbits(cached.marked).tobytes(),
         "cut": np.packbits(cached.cut).tobytes(),
         "signature": cached.signature.astype(np.uint32).tobytes(),
+        "numbers": " ".join(sorted(cached.numbers)),
     }
 
 
 # The field names of :func:`pack`, in the order backends store them.
 PACKED = ("language", "boilerplate", "artifact_score", "shingles", "terms", "zipfs",
-          "lines", "weights", "marked", "cut", "signature")
+          "lines", "weights", "marked", "cut", "signature", "numbers")
 
 
 def unpack(doc_id: str, source: str, text: str, fields: dict) -> tuple[Document, Cached]:
@@ -137,6 +142,7 @@ def unpack(doc_id: str, source: str, text: str, fields: dict) -> tuple[Document,
         marked=_bits(fields["marked"], len(lines)),
         cut=_bits(fields["cut"], len(shingles)),
         signature=np.frombuffer(fields["signature"], dtype=np.uint32),
+        numbers=frozenset(fields["numbers"].split()),
     )
     return document, cached
 

@@ -43,7 +43,7 @@ _CLUSTER_FIELDS = ("cluster", "canonical", "similarity")
 _BLOB_PART = 1 << 28
 # Keys per pipelined read: bounds the replies held at once.
 _READ_CHUNK = 1000
-_TEXT_FIELDS = ("id", "source", "text", "language", "boilerplate")
+_TEXT_FIELDS = ("id", "source", "text", "language", "boilerplate", "numbers")
 
 
 def _doc(key: int) -> str:

@@ -26,6 +26,9 @@ from dedupe.types import Document
 
 # AUTOINCREMENT: keys of removed documents are never reused, so key order stays
 # insertion order (the corpus order boilerplate fitting and banding depend on).
+# Cluster assignments have their own narrow table: an UPDATE rewrites the whole
+# row, and a document row (text, arrays) is kilobytes; every run reassigns
+# tens of thousands of documents.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -44,17 +47,17 @@ CREATE TABLE IF NOT EXISTS documents (
     marked BLOB NOT NULL,
     cut BLOB NOT NULL,
     signature BLOB NOT NULL,
-    cluster INTEGER,
-    canonical INTEGER NOT NULL DEFAULT 0,
-    similarity REAL,
+    numbers TEXT NOT NULL,
     UNIQUE (source, id)
 );
+CREATE TABLE IF NOT EXISTS clusters (key INTEGER PRIMARY KEY, cluster INTEGER NOT NULL,
+                                     canonical INTEGER NOT NULL, similarity REAL);
 CREATE TABLE IF NOT EXISTS blobs (name TEXT NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL,
                                   PRIMARY KEY (name, part));
-CREATE INDEX IF NOT EXISTS documents_cluster ON documents (cluster);
 CREATE INDEX IF NOT EXISTS documents_id ON documents (id);
 """
 _COLUMNS = f"key, id, source, text, {', '.join(PACKED)}, cluster, canonical, similarity"
+_LOAD = f"SELECT {_COLUMNS} FROM documents LEFT JOIN clusters USING (key) ORDER BY key"
 _INSERT = (f"INSERT INTO documents (id, source, text, {', '.join(PACKED)}) "
            f"VALUES (?, ?, ?, {', '.join('?' * len(PACKED))})")
 _UPDATE = f"UPDATE documents SET {', '.join(f'{name} = ?' for name in PACKED)} WHERE key = ?"
@@ -176,7 +179,7 @@ class SQLiteIndex:
         return keys
 
     def load(self) -> list[StoredDocument]:
-        return [_stored(r) for r in self._db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY key")]
+        return [_stored(r) for r in self._db.execute(_LOAD)]
 
     def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
                         cached: Sequence[Cached], *, batch: int = 1000) -> None:
@@ -189,12 +192,10 @@ class SQLiteIndex:
     def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:
         # One transaction: readers see the old grouping or the new one, never a mix.
         with self._transaction():
-            self._db.execute(
-                "UPDATE documents SET cluster = NULL, canonical = 0, similarity = NULL WHERE cluster IS NOT NULL"
-            )
+            self._db.execute("DELETE FROM clusters")
             self._db.executemany(
-                "UPDATE documents SET cluster = ?, canonical = ?, similarity = ? WHERE key = ?",
-                [(cid, int(canonical), sim, key) for key, (cid, canonical, sim) in assignment.items()],
+                "INSERT INTO clusters VALUES (?, ?, ?, ?)",
+                [(key, cid, int(canonical), sim) for key, (cid, canonical, sim) in assignment.items()],
             )
 
     def get_blob(self, name: str) -> bytes | None:
@@ -210,10 +211,12 @@ class SQLiteIndex:
     def remove(self, keys: Sequence[int]) -> None:
         with self._transaction():
             self._db.executemany("DELETE FROM documents WHERE key = ?", [(k,) for k in keys])
+            self._db.executemany("DELETE FROM clusters WHERE key = ?", [(k,) for k in keys])
 
     def stats(self) -> dict:
         count = self._db.execute(
-            "SELECT count(*), count(cluster), count(DISTINCT cluster), count(DISTINCT source) FROM documents"
+            "SELECT count(*), count(cluster), count(DISTINCT cluster), count(DISTINCT source) "
+            "FROM documents LEFT JOIN clusters USING (key)"
         ).fetchone()
         languages = Counter(dict(self._db.execute("SELECT coalesce(language, ''), count(*) FROM documents GROUP BY 1")))
         return {

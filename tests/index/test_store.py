@@ -23,6 +23,7 @@ def cached(n: int, lines: int = 3) -> Cached:
         marked=np.arange(lines) % 2 == 0,
         cut=np.arange(n) % 3 == 1,
         signature=np.arange(128, dtype=np.uint32) * np.uint32(n + 1),
+        numbers=frozenset({str(n), f"{n}.25", "1986"}),
     )
 
 
@@ -33,6 +34,7 @@ def assert_same_cached(got: Cached, want: Cached) -> None:
     for name in ("lines", "weights", "marked", "cut", "signature"):
         a, b = getattr(got, name), getattr(want, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
+    assert got.numbers == want.numbers
 
 
 def test_documents_and_analysis_round_trip(index_location):
