@@ -35,7 +35,7 @@ from dedupe.config import ScanConfig
 from dedupe.errors import DedupeError
 import numpy as np
 
-from dedupe.boilerplate import Boilerplate, line_table
+from dedupe.boilerplate import Boilerplate
 from dedupe.index import open_store
 from dedupe.index.base import Cached, IndexStore, StoredDocument, check_batch, check_params, grouping_params
 from dedupe.pipeline import (
@@ -51,6 +51,7 @@ from dedupe.pipeline import (
     no_progress,
     pair_thresholds,
     read,
+    read_line_table,
     score_artifacts,
     sign_kept,
     similarities,
@@ -288,26 +289,31 @@ def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], er
         store.set_clusters({})
         return IndexUpdate(ScanResult([], [], list(errors), params), already_indexed=skipped_ids)
 
-    tables = [(s.cached.lines, s.cached.weights) for s in stored]
-    tables += [line_table(d.text) for d in track(new_docs, description="counting lines", total=len(new_docs))]
+    n_old = len(old_docs)
+    new_idx = list(range(n_old, len(documents)))
     cfg = config.boilerplate
-    model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior).fit_tables(tables)
+    model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior)
+    # The new documents' lines are read once: counted for the fit, then marked.
+    new_lines = read_line_table(new_docs, model, workers=workers)
+    hashes, weights, ptr = new_lines.distinct_lines()
+    tables = [(s.cached.lines, s.cached.weights) for s in stored]
+    tables += [(hashes[a:b], weights[a:b]) for a, b in zip(ptr[:-1].tolist(), ptr[1:].tolist())]
+    model.fit_tables(tables)
     marked = _split(model.marks(np.concatenate([h for h, _ in tables])), [len(h) for h, _ in tables])
     # A stored document whose lines the refitted model marks as before has, by
     # construction, the spans, language and features a full scan would compute.
-    changed = [i for i, s in enumerate(stored) if not np.array_equal(marked[i], s.cached.marked)]
+    changed = _differing(marked, [s.cached.marked for s in stored], range(n_old))
+    mark_spans(new_docs, model, table=new_lines)
+    mark_spans([old_docs[i] for i in changed], model, workers=workers)
     again = [old_docs[i] for i in changed] + new_docs
-    mark_spans(again, model, workers=workers)
     fresh = analyse(again, config, workers=workers, track=track)
     features = [s.cached.features for s in stored] + fresh[len(changed) :]
     for i, f in zip(changed, fresh):
         features[i] = f
 
     cuts = cut_masks(features, config)
-    n_old = len(old_docs)
-    new_idx = list(range(n_old, len(documents)))
-    resign = sorted(set(changed) | {i for i in range(n_old) if not np.array_equal(cuts[i], stored[i].cached.cut)})
-    resign += list(range(n_old, len(documents)))
+    unchanged = sorted(set(range(n_old)) - set(changed))
+    resign = sorted(changed + _differing(cuts, [s.cached.cut for s in stored], unchanged)) + new_idx
     signatures = np.empty((len(documents), config.sign.num_perm), dtype=np.uint32)
     if stored:
         signatures[:n_old] = np.stack([s.cached.signature for s in stored])
@@ -315,8 +321,6 @@ def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], er
     numbers = [s.cached.numbers for s in stored] + [None] * len(new_docs)
     for i, found in zip(changed + new_idx, find_numbers(again, workers=workers)):
         numbers[i] = found
-    cached = [Cached(features[i], *tables[i], marked[i], cuts[i], signatures[i], numbers[i])
-              for i in range(len(documents))]
 
     scorer = None
     if config.score:
@@ -325,9 +329,13 @@ def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], er
         scorer = fit_scorer((d.text for d in documents), config)
         score_artifacts(documents, scorer, new_idx, track=track)
     rewrite = [i for i in resign if i < n_old]
+
+    def cached(i: int) -> Cached:
+        return Cached(features[i], *tables[i], marked[i], cuts[i], signatures[i], numbers[i])
+
     store.update_analysis([stored[i].key for i in rewrite], [old_docs[i] for i in rewrite],
-                          [cached[i] for i in rewrite], batch=batch)
-    keys = [s.key for s in stored] + store.add(new_docs, cached[n_old:], batch=batch)
+                          [cached(i) for i in rewrite], batch=batch)
+    keys = [s.key for s in stored] + store.add(new_docs, [cached(i) for i in new_idx], batch=batch)
 
     known = DocumentNumbers(documents, dict(enumerate(numbers)))
     pairs, matrix, computed = _find_pairs(store, documents, features, signatures, keys, config, known,
@@ -364,6 +372,17 @@ def _find_pairs(store: IndexStore, documents: Sequence[Document], features, sign
         bounds, config, partial(similarities, workers=workers))
     store.set_blob(_BOUNDS, bounds.to_bytes())
     return kept_pairs(documents, candidates, keep, similarity, config, numbers=numbers), matrix, computed
+
+
+def _differing(new: Sequence[np.ndarray], old: Sequence[np.ndarray], docs: Sequence[int]) -> list[int]:
+    """Those of ``docs`` whose ``new`` and ``old`` masks (of one length each) differ,
+    compared in one vectorised pass."""
+    if not len(docs):
+        return []
+    lengths = np.fromiter((len(old[i]) for i in docs), dtype=np.int64, count=len(docs))
+    differ = np.concatenate([new[i] for i in docs]) != np.concatenate([old[i] for i in docs])
+    owners = np.searchsorted(np.cumsum(lengths), np.flatnonzero(differ), side="right")
+    return np.asarray(docs)[np.unique(owners)].tolist()
 
 
 def _split(flat: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:

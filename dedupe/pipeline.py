@@ -100,18 +100,25 @@ def find_boilerplate(
     """
     cfg = config.boilerplate
     model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior)
-    table = _line_table(documents, model, workers=workers, mapper=mapper)
+    table = read_line_table(documents, model, workers=workers, mapper=mapper)
     model.fit_lines(table)
     _fill_spans(documents, model, table)
     return model
 
 
-def mark_spans(documents: list[Document], model: Boilerplate, *, workers: int = 1, mapper: Mapper | None = None) -> None:
-    """Fill ``doc.boilerplate`` with the spans of a model fitted elsewhere (an index's)."""
-    _fill_spans(documents, model, _line_table(documents, model, workers=workers, mapper=mapper))
+def mark_spans(documents: list[Document], model: Boilerplate, *, table: LineTable | None = None, workers: int = 1,
+               mapper: Mapper | None = None) -> None:
+    """Fill ``doc.boilerplate`` with the spans of a model fitted elsewhere (an
+    index's); ``table``: the documents' :func:`read_line_table`, when read already."""
+    if table is None:
+        table = read_line_table(documents, model, workers=workers, mapper=mapper)
+    _fill_spans(documents, model, table)
 
 
-def _line_table(documents: list[Document], model: Boilerplate, *, workers: int, mapper: Mapper | None) -> LineTable:
+def read_line_table(documents: list[Document], model: Boilerplate, *, workers: int = 1,
+                    mapper: Mapper | None = None) -> LineTable:
+    """The documents' :class:`~dedupe.boilerplate.LineTable` (``model`` need not be
+    fitted), read in ``workers`` processes."""
     chunks = [[d.text for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
     return LineTable.concat(list(_map(model.read_lines, chunks, len(documents), workers=workers, mapper=mapper)))
 

@@ -122,33 +122,41 @@ PACKED = ("language", "boilerplate", "artifact_score", "shingles", "terms", "zip
           "lines", "weights", "marked", "cut", "signature", "numbers")
 
 
-def unpack(doc_id: str, source: str, text: str, fields: dict) -> tuple[Document, Cached]:
-    """Inverse of :func:`pack` (``fields`` holds every name of :data:`PACKED`)."""
-    document = Document(
-        id=doc_id,
-        text=text,
-        source=source,
-        language=fields["language"],
-        boilerplate=[Span(s, e, text[s:e]) for s, e in json.loads(fields["boilerplate"])],
-        artifact_score=fields["artifact_score"],
-    )
-    shingles = np.frombuffer(fields["shingles"], dtype=np.uint64)
-    lines = np.frombuffer(fields["lines"], dtype=np.uint64)
-    cached = Cached(
-        features=Features(shingles, np.frombuffer(fields["terms"], dtype=np.uint32),
-                          np.frombuffer(fields["zipfs"], dtype=np.float32)),
-        lines=lines,
-        weights=np.frombuffer(fields["weights"], dtype=np.uint16),
-        marked=_bits(fields["marked"], len(lines)),
-        cut=_bits(fields["cut"], len(shingles)),
-        signature=np.frombuffer(fields["signature"], dtype=np.uint32),
-        numbers=frozenset(fields["numbers"].split()),
-    )
-    return document, cached
+def unpack_many(ids: Sequence[str], sources: Sequence[str], texts: Sequence[str],
+                fields: dict[str, Sequence]) -> list[tuple[Document, Cached]]:
+    """Inverse of :func:`pack` for many documents: ``fields`` holds, for every
+    name of :data:`PACKED`, the documents' values in order. Each array field is
+    read from the documents' bytes joined (one numpy call per field, not per
+    document: a 100k-document index loads in a fraction of the time).
+    """
+    shingles = _split(fields["shingles"], np.uint64)
+    lines = _split(fields["lines"], np.uint64)
+    arrays = zip(shingles, _split(fields["terms"], np.uint32), _split(fields["zipfs"], np.float32), lines,
+                 _split(fields["weights"], np.uint16), _split_bits(fields["marked"], lines),
+                 _split_bits(fields["cut"], shingles), _split(fields["signature"], np.uint32))
+    spans = json.loads("[" + ",".join(fields["boilerplate"]) + "]")
+    out = []
+    for doc_id, source, text, language, bounds, score, numbers, (sh, te, zi, li, we, ma, cu, si) in zip(
+            ids, sources, texts, fields["language"], spans, fields["artifact_score"], fields["numbers"], arrays):
+        document = Document(id=doc_id, text=text, source=source, language=language,
+                            boilerplate=[Span(s, e, text[s:e]) for s, e in bounds], artifact_score=score)
+        out.append((document, Cached(Features(sh, te, zi), li, we, ma, cu, si, frozenset(numbers.split()))))
+    return out
 
 
-def _bits(packed: bytes, count: int) -> np.ndarray:
-    return np.unpackbits(np.frombuffer(packed, dtype=np.uint8), count=count).astype(bool)
+def _split(values: Sequence[bytes], dtype) -> list[np.ndarray]:
+    """Each of ``values`` as an array of ``dtype`` (views into one joined buffer)."""
+    ends = (np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
+            // np.dtype(dtype).itemsize).tolist()
+    data = np.frombuffer(b"".join(values), dtype=dtype)
+    return [data[a:b] for a, b in zip([0, *ends], ends)]
+
+
+def _split_bits(values: Sequence[bytes], like: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Each of ``values`` (:func:`numpy.packbits` of a mask) unpacked to as many bools as its ``like`` array."""
+    starts = (np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values))) * 8).tolist()
+    bits = np.unpackbits(np.frombuffer(b"".join(values), dtype=np.uint8)).view(bool)
+    return [bits[a:a + len(ref)] for a, ref in zip([0, *starts], like)]
 
 
 class IndexStore(Protocol):

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from dedupe.errors import DedupeError
-from dedupe.index.base import FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, unpack
+from dedupe.index.base import FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, unpack_many
 from dedupe.types import Document
 
 _NS = "dedupe:"
@@ -213,12 +213,14 @@ class RedisIndex:
                     yield key, _decode(raw)
 
     def load(self) -> list[StoredDocument]:
-        stored = []
+        keys, rows = [], []
         for key, fields in self._read(self._keys()):
-            document, cached = unpack(fields["id"], fields["source"], fields["text"], fields)
-            stored.append(StoredDocument(key, document, cached, fields["cluster"], fields["canonical"],
-                                         fields["similarity"]))
-        return stored
+            keys.append(key)
+            rows.append(fields)
+        columns = {name: [r[name] for r in rows] for name in (*PACKED, "id", "source", "text")}
+        unpacked = unpack_many(columns["id"], columns["source"], columns["text"], columns)
+        return [StoredDocument(key, document, cached, r["cluster"], r["canonical"], r["similarity"])
+                for key, (document, cached), r in zip(keys, unpacked, rows)]
 
     def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
                         cached: Sequence[Cached], *, batch: int = 1000) -> None:

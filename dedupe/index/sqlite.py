@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from dedupe.errors import DedupeError
-from dedupe.index.base import FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, unpack
+from dedupe.index.base import FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, unpack_many
 from dedupe.types import Document
 
 # AUTOINCREMENT: keys of removed documents are never reused, so key order stays
@@ -75,13 +75,6 @@ def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
 def _row(document: Document, cached: Cached) -> tuple:
     packed = pack(document, cached)
     return tuple(packed[name] for name in PACKED)
-
-
-def _stored(row: tuple) -> StoredDocument:
-    key, doc_id, source, text = row[:4]
-    cluster, canonical, similarity = row[-3:]
-    document, cached = unpack(doc_id, source, text, dict(zip(PACKED, row[4:-3])))
-    return StoredDocument(key, document, cached, cluster, bool(canonical), similarity)
 
 
 class SQLiteIndex:
@@ -179,7 +172,14 @@ class SQLiteIndex:
         return keys
 
     def load(self) -> list[StoredDocument]:
-        return [_stored(r) for r in self._db.execute(_LOAD)]
+        rows = self._db.execute(_LOAD).fetchall()
+        if not rows:
+            return []
+        keys, ids, sources, texts, *packed = zip(*rows)
+        unpacked = unpack_many(ids, sources, texts, dict(zip(PACKED, packed)))
+        assigned = zip(*packed[len(PACKED):])  # cluster, canonical, similarity
+        return [StoredDocument(key, document, cached, cluster, bool(canonical), similarity)
+                for key, (document, cached), (cluster, canonical, similarity) in zip(keys, unpacked, assigned)]
 
     def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
                         cached: Sequence[Cached], *, batch: int = 1000) -> None:
