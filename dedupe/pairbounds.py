@@ -34,7 +34,7 @@ import xxhash
 
 from dedupe.config import ScanConfig
 from dedupe.shingles import Features
-from dedupe.verify import TermWeights, accept_pairs, best_similarities, used_columns
+from dedupe.verify import TermWeights, accept_pairs, best_similarities, used_columns, weighted_rows
 
 # Floating-point slack added to every bound: the cosines and the bound
 # arithmetic are float64 sums of a few hundred terms, off by far less than this.
@@ -96,12 +96,13 @@ class PairBounds:
         """The term weights these intervals hold under."""
         return TermWeights.from_counts(self.df_columns, self.df_counts, self.n_docs, zipf_ceiling=zipf_ceiling)
 
-    def widened(self, candidates: np.ndarray, keys: np.ndarray, digests: np.ndarray, features: Sequence[Features],
+    def widened(self, candidates: np.ndarray, keys: np.ndarray, digests: np.ndarray, rows: sp.csr_matrix,
                 weights: TermWeights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(found, low, high)`` for the ``candidates`` (pairs of positions):
         which have a stored interval from unchanged documents, and that interval
-        widened to hold the similarity under ``weights`` (documents ``features``,
-        store ``keys``). Elsewhere ``low, high`` are 0 and 1."""
+        widened to hold the similarity under ``weights`` (documents' term
+        ``rows`` from :func:`dedupe.verify.weighted_rows`, store ``keys``).
+        Elsewhere ``low, high`` are 0 and 1."""
         found = np.zeros(len(candidates), dtype=bool)
         low, high = np.zeros(len(candidates)), np.ones(len(candidates))
         if not len(self) or not len(candidates):
@@ -111,7 +112,7 @@ class PairBounds:
         first, second = candidates[:, 0], candidates[:, 1]
         unchanged = self._unchanged(keys, digests)
         found = (self.codes[where] == codes) & unchanged[first] & unchanged[second]
-        lo, hi = weight_change(features, self.weights(weights.zipf_ceiling), weights)
+        lo, hi = weight_change(rows, self.weights(weights.zipf_ceiling), weights)
         a, b, stored = first[found], second[found], where[found]
         shared_lo, shared_hi = np.maximum(lo[a], lo[b]), np.minimum(hi[a], hi[b])
         low[found] = self.low[stored] * shared_lo**2 / (hi[a] * hi[b]) - _SLACK
@@ -127,16 +128,19 @@ class PairBounds:
         return (self.doc_keys[where] == keys) & (self.digests[where] == digests)
 
 
-def weight_change(features: Sequence[Features], old: TermWeights, new: TermWeights) -> tuple[np.ndarray, np.ndarray]:
+def weight_change(rows: sp.csr_matrix, old: TermWeights, new: TermWeights) -> tuple[np.ndarray, np.ndarray]:
     """Per document, the least and the largest factor by which one of its term
-    weights changed from ``old`` to ``new`` (1 for a document with no weighted term)."""
-    doc, cols = new.kept_columns(features)
-    ratio = new.idf()[cols] / old.idf()[cols]
-    lo, hi = np.ones(len(features)), np.ones(len(features))
-    if len(doc):
-        starts = np.flatnonzero(np.concatenate(([True], doc[1:] != doc[:-1])))
-        lo[doc[starts]] = np.minimum.reduceat(ratio, starts)
-        hi[doc[starts]] = np.maximum.reduceat(ratio, starts)
+    weights changed from ``old`` to ``new`` (1 for a document with no weighted
+    term). ``rows``: the documents' term rows over every hashed column
+    (:func:`dedupe.verify.weighted_rows`), whose columns are its weighted terms'."""
+    ratio = new.idf()[rows.indices] / old.idf()[rows.indices]
+    lo, hi = np.ones(rows.shape[0]), np.ones(rows.shape[0])
+    filled = np.diff(rows.indptr) > 0
+    if filled.any():
+        # Empty rows start where the next row does: only the filled rows' starts cut ``ratio``.
+        starts = rows.indptr[:-1][filled]
+        lo[filled] = np.minimum.reduceat(ratio, starts)
+        hi[filled] = np.maximum.reduceat(ratio, starts)
     return lo, hi
 
 
@@ -162,10 +166,11 @@ def verify_with_bounds(
     similarity computed (``similarity`` is exact where ``keep``), ``computed``
     how many were. ``similarities(matrix, pairs)`` computes exact values.
     """
-    weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features)
-    matrix = used_columns(weights.transform(features))
+    weights, rows = weighted_rows(features, zipf_ceiling=config.verify.zipf_ceiling)
     digests = feature_digests(features)
-    found, low, high = bounds.widened(candidates, keys, digests, features, weights)
+    found, low, high = bounds.widened(candidates, keys, digests, rows, weights)
+    matrix = used_columns(rows)
+    del rows
     exact = np.zeros(len(candidates), dtype=bool)
 
     def compute(mask: np.ndarray) -> None:

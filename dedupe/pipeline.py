@@ -48,7 +48,7 @@ from dedupe.numberset import DocumentNumbers, drop_disagreeing, groups_agree, nu
 from dedupe.shingles import Features, FeatureTable, featurize_many, pack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
-from dedupe.verify import TermWeights, accept_pairs, merge_best, pair_similarity, used_columns
+from dedupe.verify import accept_pairs, merge_best, pair_similarity, used_columns, weighted_rows
 
 T = TypeVar("T")
 Track = Callable[..., Iterable]
@@ -347,8 +347,7 @@ def term_matrix(features: Sequence[Features], config: ScanConfig, *, release: bo
     narrowed to the columns some document uses (:func:`dedupe.verify.used_columns`:
     the same similarities, found faster). ``release``: empty a
     :class:`~dedupe.shingles.FeatureTable` as its rows are built."""
-    weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features)
-    return used_columns(weights.transform(features, release=release))
+    return used_columns(weighted_rows(features, zipf_ceiling=config.verify.zipf_ceiling, release=release)[1])
 
 
 def accept_candidates(

@@ -79,11 +79,6 @@ class TermWeights:
         """The corpus factor of each column's weight."""
         return np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0
 
-    def kept_columns(self, documents: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
-        """``(doc, column)`` of every weighted term of ``documents``, documents in order."""
-        doc, cols, _ = self._rows(documents)
-        return doc, cols
-
     def _rows(self, documents: Sequence[Features] | tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(doc, cols, vals)`` of every kept term of ``documents`` (or of their
         ``(term counts, terms, zipfs)``, as :meth:`FeatureTable.batches` gives
@@ -150,6 +145,15 @@ class TermWeights:
             indptr[row + 1 : row + rows + 1] = block.indptr[1:] + filled
             row, filled = row + rows, filled + block.nnz
         return sp.csr_matrix((data[:filled], indices[:filled], indptr), shape=(n_rows, self.n_features))
+
+
+def weighted_rows(features: Sequence[Features], *, zipf_ceiling: float,
+                  release: bool = False) -> tuple[TermWeights, sp.csr_matrix]:
+    """Term weights fitted on ``features`` and their rows (:meth:`TermWeights.transform`,
+    every hashed column): what verification compares, once narrowed by
+    :func:`used_columns`. ``release``: as in :meth:`TermWeights.transform`."""
+    weights = TermWeights(zipf_ceiling=zipf_ceiling).fit(features)
+    return weights, weights.transform(features, release=release)
 
 
 def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features] | tuple[np.ndarray, ...]]:
