@@ -40,11 +40,10 @@ from dedupe.index import open_store
 from dedupe.index.base import Cached, IndexStore, StoredDocument, check_batch, check_params, grouping_params
 from dedupe.pipeline import (
     Track,
-    analyse,
+    analyse_numbers,
     build_clusters,
     collector_paused,
     cut_masks,
-    find_numbers,
     fit_scorer,
     kept_pairs,
     mark_spans,
@@ -306,7 +305,7 @@ def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], er
     mark_spans(new_docs, model, table=new_lines)
     mark_spans([old_docs[i] for i in changed], model, workers=workers)
     again = [old_docs[i] for i in changed] + new_docs
-    fresh = analyse(again, config, workers=workers, track=track)
+    fresh, fresh_numbers = analyse_numbers(again, config, workers=workers, track=track)
     features = [s.cached.features for s in stored] + fresh[len(changed) :]
     for i, f in zip(changed, fresh):
         features[i] = f
@@ -319,7 +318,7 @@ def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], er
         signatures[:n_old] = np.stack([s.cached.signature for s in stored])
     signatures[resign] = sign_kept([features[i] for i in resign], [cuts[i] for i in resign], config)
     numbers = [s.cached.numbers for s in stored] + [None] * len(new_docs)
-    for i, found in zip(changed + new_idx, find_numbers(again, workers=workers)):
+    for i, found in zip(changed + new_idx, fresh_numbers):
         numbers[i] = found
 
     scorer = None

@@ -163,30 +163,38 @@ def analyse(
     known (:func:`find_boilerplate`) -- in ``workers`` local processes, or
     through ``mapper(func, chunks)`` (another engine, e.g. Dask); fills
     ``doc.language``; returns their features (a :class:`~dedupe.shingles.FeatureTable`)."""
+    return _analyse(documents, partial(analyse_chunk, config=config), workers=workers, mapper=mapper, track=track)[0]
+
+
+def analyse_numbers(documents: list[Document], config: ScanConfig, *, workers: int = 1,
+                    track: Track = no_progress) -> tuple[list[Features], list[frozenset[str]]]:
+    """:func:`analyse`, and each document's numbers outside boilerplate
+    (:func:`dedupe.numberset.document_numbers`), found in the same workers from
+    the same stripped text: what an index stores for the number checks of later runs."""
+    return _analyse(documents, partial(_analyse_numbers_chunk, config=config), workers=workers, mapper=None,
+                    track=track)
+
+
+def _analyse_numbers_chunk(texts: Sequence[str], *, config: ScanConfig):
+    return (*analyse_chunk(texts, config=config), [number_set(text) for text in texts])
+
+
+def _analyse(documents: list[Document], func: Callable, *, workers: int, mapper: Mapper | None,
+             track: Track) -> tuple[FeatureTable, list[frozenset[str]]]:
+    """``func`` (:func:`analyse_chunk`, or with numbers) over the stripped texts:
+    the features, and the numbers when ``func`` gives them."""
     # Stripped lazily: the workers start on the first chunks while the rest are made.
     chunks = ([strip(d.text, d.boilerplate) for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK))
     if mapper is None and workers > 1 and len(documents) >= _PARALLEL_MIN_DOCS:
         warm_up()
-    results = _map(partial(analyse_chunk, config=config), chunks, len(documents), workers=workers, mapper=mapper)
-    features = FeatureTable()
-    for languages, packed in track(results, description="analysing", total=-(-len(documents) // CHUNK)):
+    results = _map(func, chunks, len(documents), workers=workers, mapper=mapper)
+    features, numbers = FeatureTable(), []
+    for languages, packed, *found in track(results, description="analysing", total=-(-len(documents) // CHUNK)):
         for i, language in enumerate(languages, start=len(features)):
             documents[i].language = language
         features.append(packed)
-    return features
-
-
-def find_numbers(documents: Sequence[Document], *, workers: int = 1) -> list[frozenset[str]]:
-    """:func:`dedupe.numberset.document_numbers` of each document (its
-    ``boilerplate`` known), in ``workers`` processes: what an index stores for
-    the number checks of later runs."""
-    chunks = [[strip(d.text, d.boilerplate) for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
-    return [found for part in _map(_numbers_chunk, chunks, len(documents), workers=workers, mapper=None)
-            for found in part]
-
-
-def _numbers_chunk(texts: Sequence[str]) -> list[frozenset[str]]:
-    return [number_set(text) for text in texts]
+        numbers += found[0] if found else []
+    return features, numbers
 
 
 def sign(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
@@ -325,12 +333,29 @@ def _chunk_similarities(blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix
 
 def similarities(matrix: sp.csr_matrix, pairs: np.ndarray, *, workers: int = 1) -> np.ndarray:
     """:func:`dedupe.verify.pair_similarity` of pairs held in memory (an index
-    update's few), in chunks of PAIR_CHUNK over ``workers`` processes; each
-    pair's value is computed alone, so it does not depend on ``workers``."""
+    update's), in chunks of PAIR_CHUNK over ``workers`` processes; each
+    pair's value is computed alone, so it does not depend on ``workers``.
+
+    The pairs may come in any order: an update's are mostly those of its new
+    documents, each the second of a pair with a hundred old ones. They are
+    computed with their busier document first, grouped by it (what
+    pair_similarity's table is fast for: one spread row serves all its pairs,
+    a pair's value does not depend on which document comes first), and the
+    values returned in the order given."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    ends = np.bincount(pairs.ravel(), minlength=matrix.shape[0])
+    flip = ends[pairs[:, 1]] > ends[pairs[:, 0]]
+    firsts, seconds = np.where(flip, pairs[:, 1], pairs[:, 0]), np.where(flip, pairs[:, 0], pairs[:, 1])
+    order = np.lexsort((seconds, firsts))
+    grouped = np.stack([firsts[order], seconds[order]], axis=1)
     if check_workers(workers) == 1 or len(pairs) < 2 * PAIR_CHUNK:
-        return pair_similarity(matrix, pairs)
-    chunks = [pairs[i : i + PAIR_CHUNK] for i in range(0, len(pairs), PAIR_CHUNK)]
-    return np.concatenate(list(map_chunks(_pairs_similarity, chunks, workers=workers, shared=matrix)))
+        values = pair_similarity(matrix, grouped)
+    else:
+        chunks = [grouped[i : i + PAIR_CHUNK] for i in range(0, len(grouped), PAIR_CHUNK)]
+        values = np.concatenate(list(map_chunks(_pairs_similarity, chunks, workers=workers, shared=matrix)))
+    out = np.empty(len(pairs))
+    out[order] = values
+    return out
 
 
 def _pairs_similarity(pairs: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
