@@ -337,7 +337,8 @@ def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], er
     keys = [s.key for s in stored] + store.add(new_docs, [cached(i) for i in new_idx], batch=batch)
 
     known = DocumentNumbers(documents, dict(enumerate(numbers)))
-    pairs, matrix, computed = _find_pairs(store, documents, features, signatures, keys, config, known,
+    previous = [s.cached.features for s in stored] + [None] * len(new_docs)
+    pairs, matrix, computed = _find_pairs(store, documents, features, previous, signatures, keys, config, known,
                                           workers=workers)
     del signatures
     clusters = build_clusters(documents, pairs, matrix, config, numbers=known)
@@ -356,19 +357,20 @@ def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], er
                        reanalysed=len(changed), resigned=len(rewrite), computed_pairs=computed)
 
 
-def _find_pairs(store: IndexStore, documents: Sequence[Document], features, signatures: np.ndarray,
+def _find_pairs(store: IndexStore, documents: Sequence[Document], features, previous, signatures: np.ndarray,
                 keys: Sequence[int], config: ScanConfig, numbers: DocumentNumbers, *, workers: int):
     """Stages 6-7 as :func:`dedupe.pipeline.find_pairs` gives them, computing
-    only the similarities the last run's bounds leave open (:mod:`dedupe.pairbounds`);
-    stores the new bounds. Returns the pairs, the term matrix and how many
-    similarities were computed."""
+    only the similarities the last run's bounds leave open (:mod:`dedupe.pairbounds`;
+    ``previous``: each document's features in the last run, as
+    :func:`~dedupe.pairbounds.verify_with_bounds` takes them); stores the new
+    bounds. Returns the pairs, the term matrix and how many similarities were computed."""
     cfg = config.lsh
     candidates = candidate_pairs(signatures, bands=cfg.bands, rows=cfg.rows, window=cfg.window)
     stored = store.get_blob(_BOUNDS)
     bounds = PairBounds.empty() if stored is None else PairBounds.from_bytes(stored)
     keep, similarity, matrix, bounds, computed = verify_with_bounds(
         features, candidates, pair_thresholds(documents, candidates, config), np.asarray(keys, dtype=np.int64),
-        bounds, config, partial(similarities, workers=workers))
+        bounds, config, partial(similarities, workers=workers), previous)
     store.set_blob(_BOUNDS, bounds.to_bytes())
     return kept_pairs(documents, candidates, keep, similarity, config, numbers=numbers), matrix, computed
 

@@ -120,6 +120,28 @@ class PairBounds:
         # Not clipped at 1: a computed cosine of a row with itself may be 1 + 2e-16.
         return found, np.maximum(low, 0.0), high
 
+    def moved_weights(self, keys: np.ndarray, digests: np.ndarray, features: Sequence[Features],
+                      previous: Sequence[Features | None], zipf_ceiling: float) -> TermWeights | None:
+        """The weights a fit on ``features`` (documents at store ``keys``, their
+        ``digests``) gives, from these bounds' counts: each document whose
+        features changed since is counted out as it was and in as it is
+        (``previous``: its features then, None for one added since, the same
+        object for one not analysed again). None when the bounds were not
+        computed from exactly those documents' previous features (after a
+        removal, or an update cut short): then the weights must be fitted."""
+        old = np.array([i for i, f in enumerate(previous) if f is not None], dtype=np.int64)
+        if len(old) != len(self.doc_keys):
+            return None
+        moved = [i for i in old.tolist() if previous[i] is not features[i]]
+        was = digests.copy()
+        was[moved] = feature_digests([previous[i] for i in moved])
+        at = np.minimum(np.searchsorted(self.doc_keys, keys[old]), max(len(self.doc_keys) - 1, 0))
+        if len(old) and not ((self.doc_keys[at] == keys[old]).all() and (self.digests[at] == was[old]).all()):
+            return None
+        added = [i for i, f in enumerate(previous) if f is None]
+        return (self.weights(zipf_ceiling).unfit([previous[i] for i in moved])
+                .partial_fit([features[i] for i in moved + added]))
+
     def _unchanged(self, keys: np.ndarray, digests: np.ndarray) -> np.ndarray:
         """Per position: the document was stored with the same features last time."""
         if not len(self.doc_keys):
@@ -159,15 +181,20 @@ def verify_with_bounds(
     bounds: PairBounds,
     config: ScanConfig,
     similarities,
+    previous: Sequence[Features | None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix, PairBounds, int]:
     """Stage 7 of an update: ``(keep, similarity, matrix, new bounds, computed)``.
 
     ``keep`` is the mask :func:`dedupe.verify.accept_pairs` gives with every
     similarity computed (``similarity`` is exact where ``keep``), ``computed``
     how many were. ``similarities(matrix, pairs)`` computes exact values.
+    ``previous``: as in :meth:`PairBounds.moved_weights`, to count only the
+    changed documents' terms instead of fitting the weights on all of them.
     """
-    weights, rows = weighted_rows(features, zipf_ceiling=config.verify.zipf_ceiling)
+    zipf_ceiling = config.verify.zipf_ceiling
     digests = feature_digests(features)
+    moved = None if previous is None else bounds.moved_weights(keys, digests, features, previous, zipf_ceiling)
+    weights, rows = weighted_rows(features, zipf_ceiling=zipf_ceiling, weights=moved)
     found, low, high = bounds.widened(candidates, keys, digests, rows, weights)
     matrix = used_columns(rows)
     del rows
