@@ -209,13 +209,19 @@ def verify_with_bounds(
     compute(~found)
     cfg = config.verify
     # A pair whose interval lies above its threshold or below the low one is
-    # decided. The others are computed, and so is what the margin rule reads
-    # for their documents: each one's k + 1 best.
-    open_ = ~((low >= thresholds) | (high < cfg.low_threshold))
+    # decided. So is one below its threshold that one of its documents surely
+    # likes less than another pair (whose lower bound is above its upper one):
+    # the margin rule accepts only mutual best pairs. The others are computed,
+    # and so is what the margin rule reads for their documents: each one's k + 1 best.
+    floor = best_similarities(candidates, low, len(features), 1)[:, 0]
+    outdone = (high < floor[candidates[:, 0]]) | (high < floor[candidates[:, 1]])
+    open_ = ~((low >= thresholds) | (high < cfg.low_threshold) | ((high < thresholds) & outdone))
+    del outdone
     if open_.any():
         compute(open_ | _margin_readers(candidates, low, high, open_, len(features), cfg.neighbours + 1))
     # An undecided value stands in for a decided pair: on the same side of
-    # every threshold as the true one, and below each open pair's neighbours.
+    # every threshold as the true one, below each open pair's neighbours, and
+    # (its midpoint below the other pair's) not a mutual best where it is surely not one.
     keep = accept_pairs(candidates, (low + high) / 2, len(features), threshold=thresholds,
                         low_threshold=cfg.low_threshold, margin=cfg.margin, neighbours=cfg.neighbours)
     compute(keep)
