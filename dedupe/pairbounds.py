@@ -208,22 +208,35 @@ def verify_with_bounds(
 
     compute(~found)
     cfg = config.verify
+    n_docs = len(features)
+    first, second = candidates[:, 0], candidates[:, 1]
     # A pair whose interval lies above its threshold or below the low one is
     # decided. So is one below its threshold that one of its documents surely
     # likes less than another pair (whose lower bound is above its upper one):
-    # the margin rule accepts only mutual best pairs. The others are computed,
-    # and so is what the margin rule reads for their documents: each one's k + 1 best.
-    floor = best_similarities(candidates, low, len(features), 1)[:, 0]
-    outdone = (high < floor[candidates[:, 0]]) | (high < floor[candidates[:, 1]])
-    open_ = ~((low >= thresholds) | (high < cfg.low_threshold) | ((high < thresholds) & outdone))
+    # the margin rule accepts only mutual best pairs.
+    floor = np.zeros(n_docs)
+    np.maximum.at(floor, first, low)
+    np.maximum.at(floor, second, low)
+    outdone = (high < floor[first]) | (high < floor[second])
+    keep = low >= thresholds
+    open_ = np.flatnonzero(~(keep | (high < cfg.low_threshold) | ((high < thresholds) & outdone)))
     del outdone
-    if open_.any():
-        compute(open_ | _margin_readers(candidates, low, high, open_, len(features), cfg.neighbours + 1))
-    # An undecided value stands in for a decided pair: on the same side of
-    # every threshold as the true one, below each open pair's neighbours, and
-    # (its midpoint below the other pair's) not a mutual best where it is surely not one.
-    keep = accept_pairs(candidates, (low + high) / 2, len(features), threshold=thresholds,
-                        low_threshold=cfg.low_threshold, margin=cfg.margin, neighbours=cfg.neighbours)
+    if len(open_):
+        # The open pairs are computed, and what the margin rule reads for their
+        # documents (each one's k + 1 best, among all of its pairs: ``near``);
+        # then the rule judges them on those.
+        ends = np.zeros(n_docs, dtype=bool)
+        ends[candidates[open_].ravel()] = True
+        near = np.flatnonzero(ends[first] | ends[second])
+        todo = np.zeros(len(candidates), dtype=bool)
+        todo[open_] = True
+        todo[near[_margin_readers(candidates[near], low[near], high[near], ends, n_docs, cfg.neighbours + 1)]] = True
+        compute(todo)
+        mid = (low[near] + high[near]) / 2
+        best = best_similarities(candidates[near], mid, n_docs, cfg.neighbours + 1)
+        keep[open_] = accept_pairs(candidates[open_], low[open_], n_docs, threshold=thresholds[open_],
+                                   low_threshold=cfg.low_threshold, margin=cfg.margin, neighbours=cfg.neighbours,
+                                   best=best)
     compute(keep)
     lo32, hi32 = _float32_outward(low, high)
     df = weights.df
@@ -234,13 +247,12 @@ def verify_with_bounds(
     return keep, (low + high) / 2, matrix, new, int(exact.sum())
 
 
-def _margin_readers(candidates: np.ndarray, low: np.ndarray, high: np.ndarray, open_: np.ndarray,
+def _margin_readers(candidates: np.ndarray, low: np.ndarray, high: np.ndarray, ends: np.ndarray,
                     n_docs: int, count: int) -> np.ndarray:
-    """The pairs whose exact value the margin rule may read: of each document of
-    an open pair, every pair that may be among its ``count`` best -- its upper
-    bound reaches the ``count``-th best lower bound (0 when it has fewer pairs)."""
-    ends = np.zeros(n_docs, dtype=bool)
-    ends[candidates[open_].ravel()] = True
+    """The pairs whose exact value the margin rule may read: of each document
+    of an open pair (``ends``; ``candidates`` hold all of its pairs), every
+    pair that may be among its ``count`` best -- its upper bound reaches the
+    ``count``-th best lower bound (0 when it has fewer pairs)."""
     floor = best_similarities(candidates, low, n_docs, count)[:, count - 1]
     a, b = candidates[:, 0], candidates[:, 1]
     return (ends[a] & (high >= floor[a])) | (ends[b] & (high >= floor[b]))
