@@ -155,7 +155,7 @@ def weight_change(rows: sp.csr_matrix, old: TermWeights, new: TermWeights) -> tu
     weights changed from ``old`` to ``new`` (1 for a document with no weighted
     term). ``rows``: the documents' term rows over every hashed column
     (:func:`dedupe.verify.weighted_rows`), whose columns are its weighted terms'."""
-    ratio = new.idf(rows.indices) / old.idf(rows.indices)
+    ratio = (new.idf() / old.idf())[rows.indices]  # per column first: rows hold 25M entries at 100k
     lo, hi = np.ones(rows.shape[0]), np.ones(rows.shape[0])
     filled = np.diff(rows.indptr) > 0
     if filled.any():

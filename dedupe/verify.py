@@ -75,10 +75,9 @@ class TermWeights:
     def n_docs(self) -> int:
         return self._n_docs
 
-    def idf(self, columns: np.ndarray | None = None) -> np.ndarray:
-        """The corpus factor of each column's weight (of ``columns`` only, when given)."""
-        df = self._df if columns is None else self._df[columns]
-        return np.log((1.0 + self._n_docs) / (1.0 + df)) + 1.0
+    def idf(self) -> np.ndarray:
+        """The corpus factor of each column's weight."""
+        return np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0
 
     def _rows(self, documents: Sequence[Features] | tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(doc, cols, vals)`` of every kept term of ``documents`` (or of their
