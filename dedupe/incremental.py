@@ -332,8 +332,10 @@ def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], er
     def cached(i: int) -> Cached:
         return Cached(features[i], *tables[i], marked[i], cuts[i], signatures[i], numbers[i])
 
-    store.update_analysis([stored[i].key for i in rewrite], [old_docs[i] for i in rewrite],
-                          [cached(i) for i in rewrite], batch=batch)
+    store.update_analysis([stored[i].key for i in changed], [old_docs[i] for i in changed],
+                          [cached(i) for i in changed], batch=batch)
+    signed = sorted(set(rewrite) - set(changed))  # signed again, analysis unchanged
+    store.update_signing([stored[i].key for i in signed], [cached(i) for i in signed], batch=batch)
     keys = [s.key for s in stored] + store.add(new_docs, [cached(i) for i in new_idx], batch=batch)
 
     known = DocumentNumbers(documents, dict(enumerate(numbers)))

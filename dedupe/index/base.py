@@ -111,15 +111,22 @@ def pack(document: Document, cached: Cached) -> dict[str, bytes | str | float | 
         "lines": cached.lines.astype(np.uint64).tobytes(),
         "weights": cached.weights.astype(np.uint16).tobytes(),
         "marked": np.packbits(cached.marked).tobytes(),
-        "cut": np.packbits(cached.cut).tobytes(),
-        "signature": cached.signature.astype(np.uint32).tobytes(),
+        **pack_signing(cached),
         "numbers": " ".join(sorted(cached.numbers)),
     }
+
+
+def pack_signing(cached: Cached) -> dict[str, bytes]:
+    """The fields of :data:`SIGNING`, as :func:`pack` gives them."""
+    return {"cut": np.packbits(cached.cut).tobytes(), "signature": cached.signature.astype(np.uint32).tobytes()}
 
 
 # The field names of :func:`pack`, in the order backends store them.
 PACKED = ("language", "boilerplate", "artifact_score", "shingles", "terms", "zipfs",
           "lines", "weights", "marked", "cut", "signature", "numbers")
+# What signing decides: the fields a document signed again (its too-common
+# shingles changed with the corpus, not its analysis) rewrites.
+SIGNING = ("cut", "signature")
 
 
 def unpack_many(ids: Sequence[str], sources: Sequence[str], texts: Sequence[str],
@@ -186,7 +193,10 @@ class IndexStore(Protocol):
 
     def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
                         cached: Sequence[Cached], *, batch: int) -> None:
-        """Replace the analysis of documents analysed or signed again."""
+        """Replace the analysis of documents analysed again."""
+
+    def update_signing(self, keys: Sequence[int], cached: Sequence[Cached], *, batch: int) -> None:
+        """Replace the :data:`SIGNING` fields of documents signed again (their analysis unchanged)."""
 
     def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:
         """Replace every cluster assignment (key -> (cluster id, canonical, similarity to it)) at once."""

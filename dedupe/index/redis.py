@@ -32,7 +32,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from dedupe.errors import DedupeError
-from dedupe.index.base import FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, unpack_many
+from dedupe.index.base import (
+    FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, pack_signing, unpack_many,
+)
 from dedupe.types import Document
 
 _NS = "dedupe:"
@@ -230,6 +232,14 @@ class RedisIndex:
             pipe = self._transaction()
             for key, doc, c in part:
                 self._queue_analysis(pipe, key, doc, c)
+            pipe.execute()
+
+    def update_signing(self, keys: Sequence[int], cached: Sequence[Cached], *, batch: int = 1000) -> None:
+        check_batch(batch)
+        for part in _chunks(list(zip(keys, cached)), batch):
+            pipe = self._transaction()
+            for key, c in part:
+                pipe.hset(_doc(key), mapping=pack_signing(c))
             pipe.execute()
 
     def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:

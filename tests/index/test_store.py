@@ -63,6 +63,9 @@ def test_update_remove_and_cluster_replacement(index_location):
     store.set_clusters({keys[0]: (1, True, 1.0), keys[1]: (1, False, 0.5)})
     renamed = Document("d1", "text 1", source="s", language=None, boilerplate=[Span(0, 4, "text")])
     store.update_analysis([keys[1]], [renamed], [cached(9)], batch=1)
+    resigned = cached(3)  # keys[2]'s analysis, signed again
+    resigned.cut, resigned.signature = ~resigned.cut, resigned.signature + np.uint32(1)
+    store.update_signing([keys[2]], [resigned], batch=1)
     store.set_clusters({keys[2]: (7, True, 1.0), keys[3]: (7, False, 0.75)})
     store.remove([keys[0]])
     assert store.keys_of([("s", "d1"), ("s", "d0"), ("t", "d2")]) == {("s", "d1"): keys[1]}
@@ -73,6 +76,8 @@ def test_update_remove_and_cluster_replacement(index_location):
     assert [s.key for s in stored] == keys[1:]
     assert stored[0].document == renamed
     assert_same_cached(stored[0].cached, cached(9))
+    assert_same_cached(stored[1].cached, resigned)
+    assert stored[1].document == docs[2]
     assert [(s.cluster, s.canonical, s.similarity) for s in stored] == [
         (None, False, None), (7, True, 1.0), (7, False, 0.75)]
     assert (stats["documents"], stats["clusters"], stats["clustered_documents"], stats["sources"]) == (3, 1, 2, 1)
