@@ -9,11 +9,17 @@ order, while the work grows with the new documents:
 * the boilerplate model is refitted from the stored line tables plus the new
   documents' (no old text is read or normalised again); a stored document is
   re-analysed only when the refitted model marks its lines differently
-  (otherwise its cached spans, language and features are exactly what a full
-  scan computes);
+  (otherwise its cached spans, language, features and numbers are exactly what
+  a full scan computes). Most of those are documents holding a line that the
+  new day's copies lift to ``min_docs`` documents, so they grow with the new day;
 * the too-common shingles are recounted over all stored features; a stored
-  document is signed again only when its cut changed;
-* banding, verification and clustering run over all documents (vectorised).
+  document is signed again only when its cut changed (and only its signing is
+  rewritten);
+* the term weights are the last run's document frequencies moved by the new
+  and re-analysed documents; similarities are computed only where the last
+  run's stored bounds leave a decision open (:mod:`dedupe.pairbounds`), and
+  the number checks read the stored numbers;
+* banding, the accept rule and clustering run over all documents (vectorised).
 
 So an index built from day 1, then given day 2, holds the clusters one scan of
 both folders finds.

@@ -25,6 +25,8 @@ from dedupe.errors import ConfigError
 from dedupe.sign import EMPTY
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+# Band pair codes held before they are merged: 16M codes, 128 MB.
+_PENDING = 1 << 24
 
 
 def check_bands(num_perm: int, bands: int, rows: int) -> None:
@@ -122,13 +124,15 @@ def candidate_pairs(
     """Distinct pairs ``(i, j)``, ``i < j``, of rows that share a band, sorted
     (see :func:`_band_codes` for ``window`` and empty signatures)."""
     # A pair travels as one number: sorting those sorts the pairs, and the
-    # bands' pairs merge without (pairs x 2) copies. Merged every few bands, so
-    # the same pair found by many bands is held once.
+    # bands' pairs merge without (pairs x 2) copies. Merged once the bands'
+    # codes since the last merge outnumber both the pairs found and _PENDING,
+    # so the same pair found by many bands is held once, and a corpus whose
+    # codes fit in _PENDING (100k documents: 14M) sorts them once.
     found = np.empty(0, dtype=np.int64)
     pending: list[np.ndarray] = []
     for codes in _band_codes(signatures, bands=bands, rows=rows, window=window):
         pending.append(codes)
-        if sum(map(len, pending)) > max(len(found), 1 << 20):
+        if sum(map(len, pending)) > max(len(found), _PENDING):
             found, pending = _merge(found, pending), []
     return _decode(_merge(found, pending))
 
