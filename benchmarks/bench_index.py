@@ -13,8 +13,10 @@ database given by ``--index``), then times in the same process:
 
 both with ``ScanConfig(score=False)`` (as ``run.py`` runs dedupe) and the same
 workers. Checks that both give the same clusters, and merges the tier's entry
-(times, ratio ``rescan / add``, how many stored documents had to be analysed or
-signed again) into ``benchmarks/results/index.json``.
+(wall times and their ratio ``rescan / add``; CPU times of this process and its
+worker processes, and their ratio, which other jobs on a shared machine move
+far less; how many stored documents had to be analysed or signed again) into
+``benchmarks/results/index.json``.
 """
 from __future__ import annotations
 
@@ -74,11 +76,18 @@ def clusters_by_id(result) -> set[frozenset[str]]:
     return {frozenset(result.documents[m].id for m in c.members) for c in result.clusters}
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its worker processes that have ended."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def timed(func, *args, **kwargs):
+    """``(value, wall seconds, CPU seconds)`` of one call (its worker pools end inside it)."""
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     value = func(*args, **kwargs)
-    return value, time.perf_counter() - start
+    return value, time.perf_counter() - start, cpu_seconds() - cpu
 
 
 def tier_name(n: int) -> str:
@@ -86,21 +95,22 @@ def tier_name(n: int) -> str:
 
 
 def run(dump: Path, *, day2_share: float, workers: int, index: str | None) -> dict:
+    load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
         folder = Path(tmp)
         day1, day2, n1, n2 = split_dump(dump, folder, day2_share)
         location = index or str(folder / "index.db")
         print(f"day 1: {n1} documents, day 2: {n2}; index {location}", flush=True)
-        _, build_s = timed(index_add, [day1], location, CONFIG, workers=workers)
+        _, build_s, _ = timed(index_add, [day1], location, CONFIG, workers=workers)
         print(f"built day 1 in {build_s:.1f} s", flush=True)
-        update, add_s = timed(index_add, [day2], location, CONFIG, workers=workers)
-        print(f"added day 2 in {add_s:.1f} s", flush=True)
+        update, add_s, add_cpu = timed(index_add, [day2], location, CONFIG, workers=workers)
+        print(f"added day 2 in {add_s:.1f} s ({add_cpu:.1f} s CPU)", flush=True)
         incremental = clusters_by_id(update.result)
         entry = {"reanalysed": update.reanalysed, "resigned": update.resigned,
                  "joined": len(update.joined), "formed": len(update.formed)}
         del update
-        whole, rescan_s = timed(scan, [day1, day2], CONFIG, workers=workers)
-        print(f"rescanned both in {rescan_s:.1f} s", flush=True)
+        whole, rescan_s, rescan_cpu = timed(scan, [day1, day2], CONFIG, workers=workers)
+        print(f"rescanned both in {rescan_s:.1f} s ({rescan_cpu:.1f} s CPU)", flush=True)
         same = clusters_by_id(whole) == incremental
         store = open_store(location, create=False)
         size = store.stats()["bytes"]
@@ -109,7 +119,9 @@ def run(dump: Path, *, day2_share: float, workers: int, index: str | None) -> di
         "documents": n1 + n2, "day1": n1, "day2": n2, "backend": "redis" if is_redis_url(location) else "sqlite",
         "workers": workers, "build_day1_s": round(build_s, 2), "add_day2_s": round(add_s, 2),
         "rescan_s": round(rescan_s, 2), "ratio": round(rescan_s / add_s, 2), "same_clusters": same,
+        "add_cpu_s": round(add_cpu, 2), "rescan_cpu_s": round(rescan_cpu, 2), "cpu_ratio": round(rescan_cpu / add_cpu, 2),
         "clusters": len(incremental), "index_mb": None if size is None else round(size / 1e6, 1), **entry,
+        "load_average_start": [round(x, 1) for x in load_start],
         "load_average": [round(x, 1) for x in os.getloadavg()],
     }
 

@@ -9,11 +9,17 @@ order, while the work grows with the new documents:
 * the boilerplate model is refitted from the stored line tables plus the new
   documents' (no old text is read or normalised again); a stored document is
   re-analysed only when the refitted model marks its lines differently
-  (otherwise its cached spans, language and features are exactly what a full
-  scan computes);
+  (otherwise its cached spans, language, features and numbers are exactly what
+  a full scan computes). Most of those are documents holding a line that the
+  new day's copies lift to ``min_docs`` documents, so they grow with the new day;
 * the too-common shingles are recounted over all stored features; a stored
-  document is signed again only when its cut changed;
-* banding, verification and clustering run over all documents (vectorised).
+  document is signed again only when its cut changed (and only its signing is
+  rewritten);
+* the term weights are the last run's document frequencies moved by the new
+  and re-analysed documents; similarities are computed only where the last
+  run's stored bounds leave a decision open (:mod:`dedupe.pairbounds`), and
+  the number checks read the stored numbers;
+* banding, the accept rule and clustering run over all documents (vectorised).
 
 So an index built from day 1, then given day 2, holds the clusters one scan of
 both folders finds.
@@ -35,13 +41,14 @@ from dedupe.config import ScanConfig
 from dedupe.errors import DedupeError
 import numpy as np
 
-from dedupe.boilerplate import Boilerplate, line_table
+from dedupe.boilerplate import Boilerplate
 from dedupe.index import open_store
 from dedupe.index.base import Cached, IndexStore, StoredDocument, check_batch, check_params, grouping_params
 from dedupe.pipeline import (
     Track,
-    analyse,
+    analyse_numbers,
     build_clusters,
+    collector_paused,
     cut_masks,
     fit_scorer,
     kept_pairs,
@@ -49,11 +56,13 @@ from dedupe.pipeline import (
     no_progress,
     pair_thresholds,
     read,
+    read_line_table,
     score_artifacts,
     sign_kept,
     similarities,
 )
 from dedupe.lsh import candidate_pairs
+from dedupe.numberset import DocumentNumbers
 from dedupe.pairbounds import PairBounds, verify_with_bounds
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult
 
@@ -263,6 +272,12 @@ def _update(
     track: Track,
 ) -> IndexUpdate:
     """Store ``incoming`` and regroup everything, as scan_documents would on the whole corpus."""
+    with collector_paused():
+        return _regroup(store, config, incoming, errors, workers=workers, batch=batch, track=track)
+
+
+def _regroup(store: IndexStore, config: ScanConfig, incoming: list[Document], errors: Sequence[BadFile], *,
+             workers: int, batch: int, track: Track) -> IndexUpdate:
     stored = store.load()
     seen = store.keys_of((d.source, d.id) for d in incoming)
     new_docs, skipped = [], []
@@ -279,32 +294,39 @@ def _update(
         store.set_clusters({})
         return IndexUpdate(ScanResult([], [], list(errors), params), already_indexed=skipped_ids)
 
-    tables = [(s.cached.lines, s.cached.weights) for s in stored]
-    tables += [line_table(d.text) for d in track(new_docs, description="counting lines", total=len(new_docs))]
+    n_old = len(old_docs)
+    new_idx = list(range(n_old, len(documents)))
     cfg = config.boilerplate
-    model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior).fit_tables(tables)
+    model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior)
+    # The new documents' lines are read once: counted for the fit, then marked.
+    new_lines = read_line_table(new_docs, model, workers=workers)
+    hashes, weights, ptr = new_lines.distinct_lines()
+    tables = [(s.cached.lines, s.cached.weights) for s in stored]
+    tables += [(hashes[a:b], weights[a:b]) for a, b in zip(ptr[:-1].tolist(), ptr[1:].tolist())]
+    model.fit_tables(tables)
     marked = _split(model.marks(np.concatenate([h for h, _ in tables])), [len(h) for h, _ in tables])
     # A stored document whose lines the refitted model marks as before has, by
     # construction, the spans, language and features a full scan would compute.
-    changed = [i for i, s in enumerate(stored) if not np.array_equal(marked[i], s.cached.marked)]
+    changed = _differing(marked, [s.cached.marked for s in stored], range(n_old))
+    mark_spans(new_docs, model, table=new_lines)
+    mark_spans([old_docs[i] for i in changed], model, workers=workers)
     again = [old_docs[i] for i in changed] + new_docs
-    mark_spans(again, model, workers=workers)
-    fresh = analyse(again, config, workers=workers, track=track)
+    fresh, fresh_numbers = analyse_numbers(again, config, workers=workers, track=track)
     features = [s.cached.features for s in stored] + fresh[len(changed) :]
     for i, f in zip(changed, fresh):
         features[i] = f
 
     cuts = cut_masks(features, config)
-    n_old = len(old_docs)
-    resign = sorted(set(changed) | {i for i in range(n_old) if not np.array_equal(cuts[i], stored[i].cached.cut)})
-    resign += list(range(n_old, len(documents)))
+    unchanged = sorted(set(range(n_old)) - set(changed))
+    resign = sorted(changed + _differing(cuts, [s.cached.cut for s in stored], unchanged)) + new_idx
     signatures = np.empty((len(documents), config.sign.num_perm), dtype=np.uint32)
     if stored:
         signatures[:n_old] = np.stack([s.cached.signature for s in stored])
     signatures[resign] = sign_kept([features[i] for i in resign], [cuts[i] for i in resign], config)
-    cached = [Cached(features[i], *tables[i], marked[i], cuts[i], signatures[i]) for i in range(len(documents))]
+    numbers = [s.cached.numbers for s in stored] + [None] * len(new_docs)
+    for i, found in zip(changed + new_idx, fresh_numbers):
+        numbers[i] = found
 
-    new_idx = list(range(n_old, len(documents)))
     scorer = None
     if config.score:
         # Stored documents keep the score they were given alone when added;
@@ -312,13 +334,22 @@ def _update(
         scorer = fit_scorer((d.text for d in documents), config)
         score_artifacts(documents, scorer, new_idx, track=track)
     rewrite = [i for i in resign if i < n_old]
-    store.update_analysis([stored[i].key for i in rewrite], [old_docs[i] for i in rewrite],
-                          [cached[i] for i in rewrite], batch=batch)
-    keys = [s.key for s in stored] + store.add(new_docs, cached[n_old:], batch=batch)
 
-    pairs, matrix, computed = _find_pairs(store, documents, features, signatures, keys, config, workers=workers)
+    def cached(i: int) -> Cached:
+        return Cached(features[i], *tables[i], marked[i], cuts[i], signatures[i], numbers[i])
+
+    store.update_analysis([stored[i].key for i in changed], [old_docs[i] for i in changed],
+                          [cached(i) for i in changed], batch=batch)
+    signed = sorted(set(rewrite) - set(changed))  # signed again, analysis unchanged
+    store.update_signing([stored[i].key for i in signed], [cached(i) for i in signed], batch=batch)
+    keys = [s.key for s in stored] + store.add(new_docs, [cached(i) for i in new_idx], batch=batch)
+
+    known = DocumentNumbers(documents, dict(enumerate(numbers)))
+    previous = [s.cached.features for s in stored] + [None] * len(new_docs)
+    pairs, matrix, computed = _find_pairs(store, documents, features, previous, signatures, keys, config, known,
+                                          workers=workers)
     del signatures
-    clusters = build_clusters(documents, pairs, matrix, config)
+    clusters = build_clusters(documents, pairs, matrix, config, numbers=known)
     store.set_clusters({keys[m]: (c.id, m == c.canonical, c.similarity[m]) for c in clusters for m in c.members})
 
     new_set = set(new_idx)
@@ -334,21 +365,33 @@ def _update(
                        reanalysed=len(changed), resigned=len(rewrite), computed_pairs=computed)
 
 
-def _find_pairs(store: IndexStore, documents: Sequence[Document], features, signatures: np.ndarray,
-                keys: Sequence[int], config: ScanConfig, *, workers: int):
+def _find_pairs(store: IndexStore, documents: Sequence[Document], features, previous, signatures: np.ndarray,
+                keys: Sequence[int], config: ScanConfig, numbers: DocumentNumbers, *, workers: int):
     """Stages 6-7 as :func:`dedupe.pipeline.find_pairs` gives them, computing
-    only the similarities the last run's bounds leave open (:mod:`dedupe.pairbounds`);
-    stores the new bounds. Returns the pairs, the term matrix and how many
-    similarities were computed."""
+    only the similarities the last run's bounds leave open (:mod:`dedupe.pairbounds`;
+    ``previous``: each document's features in the last run, as
+    :func:`~dedupe.pairbounds.verify_with_bounds` takes them); stores the new
+    bounds. Returns the pairs, the term matrix and how many similarities were computed."""
     cfg = config.lsh
     candidates = candidate_pairs(signatures, bands=cfg.bands, rows=cfg.rows, window=cfg.window)
     stored = store.get_blob(_BOUNDS)
     bounds = PairBounds.empty() if stored is None else PairBounds.from_bytes(stored)
     keep, similarity, matrix, bounds, computed = verify_with_bounds(
         features, candidates, pair_thresholds(documents, candidates, config), np.asarray(keys, dtype=np.int64),
-        bounds, config, partial(similarities, workers=workers))
+        bounds, config, partial(similarities, workers=workers), previous)
     store.set_blob(_BOUNDS, bounds.to_bytes())
-    return kept_pairs(documents, candidates, keep, similarity, config), matrix, computed
+    return kept_pairs(documents, candidates, keep, similarity, config, numbers=numbers), matrix, computed
+
+
+def _differing(new: Sequence[np.ndarray], old: Sequence[np.ndarray], docs: Sequence[int]) -> list[int]:
+    """Those of ``docs`` whose ``new`` and ``old`` masks (of one length each) differ,
+    compared in one vectorised pass."""
+    if not len(docs):
+        return []
+    lengths = np.fromiter((len(old[i]) for i in docs), dtype=np.int64, count=len(docs))
+    differ = np.concatenate([new[i] for i in docs]) != np.concatenate([old[i] for i in docs])
+    owners = np.searchsorted(np.cumsum(lengths), np.flatnonzero(differ), side="right")
+    return np.asarray(docs)[np.unique(owners)].tolist()
 
 
 def _split(flat: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:

@@ -103,25 +103,32 @@ def number_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return keys, np.array([len(found) for found in sets], dtype=np.int64)
 
 
+def document_numbers(document: Document) -> frozenset[str]:
+    """The numbers of ``document`` outside its boilerplate: what the checks compare."""
+    return number_set(strip(document.text, document.boilerplate))
+
+
 class DocumentNumbers:
     """Each document's numbers outside boilerplate, found once per document.
-
+    ``known``: sets found before, by document index (an index keeps them).
     Documents that carry ``number_keys`` (``(ptr, keys)``: document ``i``'s
     :func:`number_keys` are ``keys[ptr[i]:ptr[i + 1]]``, as a streamed scan's
-    analysis finds them) are looked up there, as sets of hashes; others have
-    their text read.
+    analysis finds them) are looked up there, as sets of hashes.
+
+    One instance serves every check of a scan -- the pairs' and the links' --
+    so no document's text is read for its numbers twice.
     """
 
-    def __init__(self, documents: Sequence[Document]):
+    def __init__(self, documents: Sequence[Document], known: dict[int, frozenset[str]] | None = None):
         self.documents = documents
         self.keys = getattr(documents, "number_keys", None)
-        self.sets: dict[int, frozenset] = {}
+        self.sets: dict[int, frozenset] = dict(known or {})
 
     def _find(self, i: int) -> frozenset:
         if self.keys is not None:
             ptr, keys = self.keys
             return frozenset(keys[ptr[i] : ptr[i + 1]].tolist())
-        return number_set(strip(self.documents[i].text, self.documents[i].boilerplate))
+        return document_numbers(self.documents[i])
 
     def of(self, members: Sequence[int]) -> frozenset:
         """The numbers of all ``members`` together."""
@@ -160,10 +167,11 @@ def drop_disagreeing(documents: Sequence[Document], pairs: np.ndarray, keep: np.
     return keep
 
 
-def groups_agree(documents: Sequence[Document], *, min_numbers: int, min_overlap: float
-                 ) -> Callable[[Sequence[int], Sequence[int]], bool]:
+def groups_agree(documents: Sequence[Document], *, min_numbers: int, min_overlap: float,
+                 numbers: DocumentNumbers | None = None) -> Callable[[Sequence[int], Sequence[int]], bool]:
     """A test of two groups of document indices: False when the numbers of the
     two groups (each the union of its members') disagree as in
-    :func:`numbers_disagree` -- what the cross-language links ask before joining."""
-    numbers = DocumentNumbers(documents)
+    :func:`numbers_disagree` -- what the cross-language links ask before joining.
+    ``numbers``: the sets the pair check found (see :class:`DocumentNumbers`)."""
+    numbers = numbers or DocumentNumbers(documents)
     return lambda a, b: not _disagree(numbers.of(a), numbers.of(b), min_numbers, min_overlap)

@@ -44,11 +44,11 @@ from dedupe.io.readers import read_paths
 from dedupe.io.stream import JsonlSource, StreamedDocuments
 from dedupe.language import detect_language, warm_up
 from dedupe.lsh import candidate_blocks
-from dedupe.numberset import DocumentNumbers, drop_disagreeing, groups_agree, number_keys
+from dedupe.numberset import DocumentNumbers, drop_disagreeing, groups_agree, number_keys, number_set
 from dedupe.shingles import Features, FeatureTable, featurize_many, pack_features
 from dedupe.sign import Signer
 from dedupe.types import BadFile, Cluster, Document, Pair, ScanResult, Span
-from dedupe.verify import TermWeights, accept_pairs, merge_best, pair_similarity, used_columns
+from dedupe.verify import accept_pairs, merge_best, pair_similarity, used_columns, weighted_rows
 
 T = TypeVar("T")
 Track = Callable[..., Iterable]
@@ -100,18 +100,25 @@ def find_boilerplate(
     """
     cfg = config.boilerplate
     model = Boilerplate(min_docs=cfg.min_docs, use_prior=cfg.use_prior)
-    table = _line_table(documents, model, workers=workers, mapper=mapper)
+    table = read_line_table(documents, model, workers=workers, mapper=mapper)
     model.fit_lines(table)
     _fill_spans(documents, model, table)
     return model
 
 
-def mark_spans(documents: list[Document], model: Boilerplate, *, workers: int = 1, mapper: Mapper | None = None) -> None:
-    """Fill ``doc.boilerplate`` with the spans of a model fitted elsewhere (an index's)."""
-    _fill_spans(documents, model, _line_table(documents, model, workers=workers, mapper=mapper))
+def mark_spans(documents: list[Document], model: Boilerplate, *, table: LineTable | None = None, workers: int = 1,
+               mapper: Mapper | None = None) -> None:
+    """Fill ``doc.boilerplate`` with the spans of a model fitted elsewhere (an
+    index's); ``table``: the documents' :func:`read_line_table`, when read already."""
+    if table is None:
+        table = read_line_table(documents, model, workers=workers, mapper=mapper)
+    _fill_spans(documents, model, table)
 
 
-def _line_table(documents: list[Document], model: Boilerplate, *, workers: int, mapper: Mapper | None) -> LineTable:
+def read_line_table(documents: list[Document], model: Boilerplate, *, workers: int = 1,
+                    mapper: Mapper | None = None) -> LineTable:
+    """The documents' :class:`~dedupe.boilerplate.LineTable` (``model`` need not be
+    fitted), read in ``workers`` processes."""
     chunks = [[d.text for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK)]
     return LineTable.concat(list(_map(model.read_lines, chunks, len(documents), workers=workers, mapper=mapper)))
 
@@ -156,17 +163,38 @@ def analyse(
     known (:func:`find_boilerplate`) -- in ``workers`` local processes, or
     through ``mapper(func, chunks)`` (another engine, e.g. Dask); fills
     ``doc.language``; returns their features (a :class:`~dedupe.shingles.FeatureTable`)."""
+    return _analyse(documents, partial(analyse_chunk, config=config), workers=workers, mapper=mapper, track=track)[0]
+
+
+def analyse_numbers(documents: list[Document], config: ScanConfig, *, workers: int = 1,
+                    track: Track = no_progress) -> tuple[list[Features], list[frozenset[str]]]:
+    """:func:`analyse`, and each document's numbers outside boilerplate
+    (:func:`dedupe.numberset.document_numbers`), found in the same workers from
+    the same stripped text: what an index stores for the number checks of later runs."""
+    return _analyse(documents, partial(_analyse_numbers_chunk, config=config), workers=workers, mapper=None,
+                    track=track)
+
+
+def _analyse_numbers_chunk(texts: Sequence[str], *, config: ScanConfig):
+    return (*analyse_chunk(texts, config=config), [number_set(text) for text in texts])
+
+
+def _analyse(documents: list[Document], func: Callable, *, workers: int, mapper: Mapper | None,
+             track: Track) -> tuple[FeatureTable, list[frozenset[str]]]:
+    """``func`` (:func:`analyse_chunk`, or with numbers) over the stripped texts:
+    the features, and the numbers when ``func`` gives them."""
     # Stripped lazily: the workers start on the first chunks while the rest are made.
     chunks = ([strip(d.text, d.boilerplate) for d in documents[i : i + CHUNK]] for i in range(0, len(documents), CHUNK))
     if mapper is None and workers > 1 and len(documents) >= _PARALLEL_MIN_DOCS:
         warm_up()
-    results = _map(partial(analyse_chunk, config=config), chunks, len(documents), workers=workers, mapper=mapper)
-    features = FeatureTable()
-    for languages, packed in track(results, description="analysing", total=-(-len(documents) // CHUNK)):
+    results = _map(func, chunks, len(documents), workers=workers, mapper=mapper)
+    features, numbers = FeatureTable(), []
+    for languages, packed, *found in track(results, description="analysing", total=-(-len(documents) // CHUNK)):
         for i, language in enumerate(languages, start=len(features)):
             documents[i].language = language
         features.append(packed)
-    return features
+        numbers += found[0] if found else []
+    return features, numbers
 
 
 def sign(features: Sequence[Features], config: ScanConfig) -> np.ndarray:
@@ -229,9 +257,10 @@ def find_pairs(
     config: ScanConfig,
     *,
     workers: int = 1,
+    numbers: DocumentNumbers | None = None,
 ) -> tuple[list[Pair], sp.csr_matrix]:
     """Stages 6-7: band, verify (the pair similarities in ``workers`` processes).
-    Returns the verified pairs and the term matrix.
+    Returns the verified pairs and the term matrix. ``numbers``: as in :func:`verify_blocks`.
 
     Candidates are banded into blocks of first documents kept in a scratch
     folder (:func:`dedupe.lsh.candidate_blocks`) and verified a block at a
@@ -245,11 +274,11 @@ def find_pairs(
                                   window=config.lsh.window, block_docs=BLOCK_DOCS, folder=scratch)
             matrix = term_matrix(features, config)
             blocks = banding.result()
-        return verify_blocks(documents, blocks, matrix, config, workers=workers), matrix
+        return verify_blocks(documents, blocks, matrix, config, workers=workers, numbers=numbers), matrix
 
 
 def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix,
-                  config: ScanConfig, *, workers: int = 1) -> list[Pair]:
+                  config: ScanConfig, *, workers: int = 1, numbers: DocumentNumbers | None = None) -> list[Pair]:
     """Stage 7 over candidate blocks (``(path, count)``, as :func:`dedupe.lsh.candidate_blocks`
     saves them): the pairs :func:`accept_candidates` accepts of all the
     candidates together, with only what it needs held. Per block: each
@@ -262,7 +291,9 @@ def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int
     processes, which inherit the term matrix when they fork and read their
     chunk from the block's file (at 100k documents, 11M candidates, this is
     the longest step after analysis). Each pair's value is computed alone, so
-    the result does not depend on ``workers``."""
+    the result does not depend on ``workers``. ``numbers``: the number cache
+    to fill (one for all chunks, and for the links that follow: a document's
+    text is read and its numbers found once)."""
     cfg = config.verify
     languages = _language_codes(documents)
     best = np.zeros((len(documents), cfg.neighbours + 1))
@@ -275,8 +306,7 @@ def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int
         # int32 halves what the kept pairs hold (a corpus has far fewer than 2**31 documents)
         kept.append((pairs[keep].astype(np.int32), similarity[keep]))
     accepted: list[Pair] = []
-    # One number cache for all chunks: a document's text is read and its numbers found once.
-    numbers = DocumentNumbers(documents)
+    numbers = numbers or DocumentNumbers(documents)
     for pairs, similarity in kept:
         accepted += accept_candidates(documents, pairs, similarity, config, best=best, numbers=numbers,
                                       languages=languages)
@@ -303,12 +333,29 @@ def _chunk_similarities(blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix
 
 def similarities(matrix: sp.csr_matrix, pairs: np.ndarray, *, workers: int = 1) -> np.ndarray:
     """:func:`dedupe.verify.pair_similarity` of pairs held in memory (an index
-    update's few), in chunks of PAIR_CHUNK over ``workers`` processes; each
-    pair's value is computed alone, so it does not depend on ``workers``."""
+    update's), in chunks of PAIR_CHUNK over ``workers`` processes; each
+    pair's value is computed alone, so it does not depend on ``workers``.
+
+    The pairs may come in any order: an update's are mostly those of its new
+    documents, each the second of a pair with a hundred old ones. They are
+    computed with their busier document first, grouped by it (what
+    pair_similarity's table is fast for: one spread row serves all its pairs,
+    a pair's value does not depend on which document comes first), and the
+    values returned in the order given."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    ends = np.bincount(pairs.ravel(), minlength=matrix.shape[0])
+    flip = ends[pairs[:, 1]] > ends[pairs[:, 0]]
+    firsts, seconds = np.where(flip, pairs[:, 1], pairs[:, 0]), np.where(flip, pairs[:, 0], pairs[:, 1])
+    order = np.lexsort((seconds, firsts))
+    grouped = np.stack([firsts[order], seconds[order]], axis=1)
     if check_workers(workers) == 1 or len(pairs) < 2 * PAIR_CHUNK:
-        return pair_similarity(matrix, pairs)
-    chunks = [pairs[i : i + PAIR_CHUNK] for i in range(0, len(pairs), PAIR_CHUNK)]
-    return np.concatenate(list(map_chunks(_pairs_similarity, chunks, workers=workers, shared=matrix)))
+        values = pair_similarity(matrix, grouped)
+    else:
+        chunks = [grouped[i : i + PAIR_CHUNK] for i in range(0, len(grouped), PAIR_CHUNK)]
+        values = np.concatenate(list(map_chunks(_pairs_similarity, chunks, workers=workers, shared=matrix)))
+    out = np.empty(len(pairs))
+    out[order] = values
+    return out
 
 
 def _pairs_similarity(pairs: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
@@ -325,8 +372,7 @@ def term_matrix(features: Sequence[Features], config: ScanConfig, *, release: bo
     narrowed to the columns some document uses (:func:`dedupe.verify.used_columns`:
     the same similarities, found faster). ``release``: empty a
     :class:`~dedupe.shingles.FeatureTable` as its rows are built."""
-    weights = TermWeights(zipf_ceiling=config.verify.zipf_ceiling).fit(features)
-    return used_columns(weights.transform(features, release=release))
+    return used_columns(weighted_rows(features, zipf_ceiling=config.verify.zipf_ceiling, release=release)[1])
 
 
 def accept_candidates(
@@ -386,24 +432,29 @@ def _language_codes(documents: Sequence[Document]) -> np.ndarray:
                        dtype=np.int32, count=len(documents))
 
 
-def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig) -> list[Cluster]:
+def build_clusters(documents: Sequence[Document], pairs: list[Pair], matrix, config: ScanConfig, *,
+                   numbers: DocumentNumbers | None = None) -> list[Cluster]:
     """Stages 8-10: supported merges into clusters, links across languages,
-    canonical copy, similarity to it."""
-    groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config)
+    canonical copy, similarity to it (``numbers``: as in :func:`link_groups`)."""
+    groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config,
+                                numbers=numbers)
     canonicals = [choose_canonical(documents, members) for members in groups]
     return assemble_clusters(groups, canonicals, pairs, matrix)
 
 
 def link_groups(
-    documents: Sequence[Document], groups: list[list[int]], pairs: list[Pair], matrix, config: ScanConfig
+    documents: Sequence[Document], groups: list[list[int]], pairs: list[Pair], matrix, config: ScanConfig, *,
+    numbers: DocumentNumbers | None = None,
 ) -> tuple[list[list[int]], list[Pair]]:
     """Stage 9: join groups in other languages to their story (:mod:`dedupe.crosslingual`),
     unless their numbers disagree (:func:`dedupe.numberset.groups_agree`);
-    returns the groups and the pairs with each link's pair added."""
+    returns the groups and the pairs with each link's pair added. ``numbers``:
+    the sets the pair check found (:class:`~dedupe.numberset.DocumentNumbers`)."""
     cfg = config.cluster
     if cfg.link_similarity >= 1.0:
         return groups, pairs
-    allow = groups_agree(documents, min_numbers=config.verify.min_numbers, min_overlap=config.verify.number_overlap)
+    allow = groups_agree(documents, min_numbers=config.verify.min_numbers, min_overlap=config.verify.number_overlap,
+                         numbers=numbers)
     linked, links = link_languages(groups, _languages(documents), matrix,
                                    min_similarity=cfg.link_similarity, margin=cfg.link_margin, allow=allow)
     return linked, pairs + links
@@ -699,18 +750,20 @@ def scan_documents(
     config = config or ScanConfig()
     if not documents:
         return ScanResult(documents=[], clusters=[], errors=list(errors), params=config.flat())
-    with _collector_paused(), ExitStack() as stack:
+    with collector_paused(), ExitStack() as stack:
         find_boilerplate(documents, config, workers=workers, mapper=mapper)
         features = analyse(documents, config, workers=workers, mapper=mapper, track=track)
         if config.score:
             fitted = stack.enter_context(fitting_scorer((d.text for d in documents), config, workers=workers))
         signatures = sign(features, config)
-        pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers)
+        numbers = DocumentNumbers(documents)  # for the pair check, then the links
+        pairs, matrix = find_pairs(documents, features, signatures, config, workers=workers, numbers=numbers)
         del features, signatures
         if not config.score:
-            clusters = build_clusters(documents, pairs, matrix, config)
+            clusters = build_clusters(documents, pairs, matrix, config, numbers=numbers)
         else:
-            groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config)
+            groups, pairs = link_groups(documents, group_pairs(len(documents), pairs, config), pairs, matrix, config,
+                                        numbers=numbers)
             scorer = fitted()
             stack.close()  # the fitting workers' pool, before the scoring one starts
             canonicals = score_groups(documents, scorer, groups, track, workers=workers)
@@ -753,7 +806,7 @@ def scan_jsonl(
     source = path if isinstance(path, JsonlSource) else JsonlSource(path, text_field=text_field, id_field=id_field)
     if not len(source):
         return ScanResult(documents=[], clusters=[], errors=[], params=config.flat())
-    with _collector_paused(), tempfile.TemporaryDirectory(prefix="dedupe-pairs-") as scratch:
+    with collector_paused(), tempfile.TemporaryDirectory(prefix="dedupe-pairs-") as scratch:
         model = fit_boilerplate_streamed(source, config, workers=workers)
         documents, features = analyse_streamed(source, model, config, workers=workers, track=track)
         signatures = sign(features, config)
@@ -762,8 +815,9 @@ def scan_jsonl(
                                   block_docs=BLOCK_DOCS, folder=scratch)
         del signatures
         matrix = term_matrix(features, config, release=True)
-        pairs = verify_blocks(documents, blocks, matrix, config, workers=workers)
-        clusters = build_clusters(documents, pairs, matrix, config)
+        numbers = DocumentNumbers(documents)  # for the pair check, then the links
+        pairs = verify_blocks(documents, blocks, matrix, config, workers=workers, numbers=numbers)
+        clusters = build_clusters(documents, pairs, matrix, config, numbers=numbers)
     return ScanResult(documents=documents, clusters=clusters, errors=[], params=config.flat())
 
 
@@ -833,7 +887,7 @@ def _analyse_streamed_chunk(chunk: tuple[int, int], shared: tuple[JsonlSource, B
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector off for a scan (and the workers it forks). A scan
     makes millions of small objects that form no cycles -- spans, features, term
     tables, pairs -- and each collection walks every live one again: ~5% of a

@@ -79,11 +79,6 @@ class TermWeights:
         """The corpus factor of each column's weight."""
         return np.log((1.0 + self._n_docs) / (1.0 + self._df)) + 1.0
 
-    def kept_columns(self, documents: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
-        """``(doc, column)`` of every weighted term of ``documents``, documents in order."""
-        doc, cols, _ = self._rows(documents)
-        return doc, cols
-
     def _rows(self, documents: Sequence[Features] | tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(doc, cols, vals)`` of every kept term of ``documents`` (or of their
         ``(term counts, terms, zipfs)``, as :meth:`FeatureTable.batches` gives
@@ -103,13 +98,21 @@ class TermWeights:
 
     def partial_fit(self, documents: Iterable[Features]) -> "TermWeights":
         """Add documents to the frequency counts (call repeatedly to stream)."""
+        return self._count(documents, 1)
+
+    def unfit(self, documents: Iterable[Features]) -> "TermWeights":
+        """Take documents counted before out of the counts (their features as
+        counted): an index's documents analysed again since."""
+        return self._count(documents, -1)
+
+    def _count(self, documents: Iterable[Features], sign: int) -> "TermWeights":
         for part in _batches(documents, _BATCH):
             doc, cols, _ = self._rows(part)
             # A column counts once per document, however many of its terms hash there.
             keys = np.sort(doc * self.n_features + cols)
             distinct = keys[np.concatenate(([True], keys[1:] != keys[:-1]))[: len(keys)]] % self.n_features
-            self._df += np.bincount(distinct, minlength=self.n_features).astype(np.int32)
-            self._n_docs += _count(part)
+            self._df += sign * np.bincount(distinct, minlength=self.n_features).astype(np.int32)
+            self._n_docs += sign * _count(part)
         return self
 
     def fit(self, documents: Iterable[Features]) -> "TermWeights":
@@ -150,6 +153,17 @@ class TermWeights:
             indptr[row + 1 : row + rows + 1] = block.indptr[1:] + filled
             row, filled = row + rows, filled + block.nnz
         return sp.csr_matrix((data[:filled], indices[:filled], indptr), shape=(n_rows, self.n_features))
+
+
+def weighted_rows(features: Sequence[Features], *, zipf_ceiling: float, release: bool = False,
+                  weights: TermWeights | None = None) -> tuple[TermWeights, sp.csr_matrix]:
+    """Term weights fitted on ``features`` and their rows (:meth:`TermWeights.transform`,
+    every hashed column): what verification compares, once narrowed by
+    :func:`used_columns`. ``release``: as in :meth:`TermWeights.transform`;
+    ``weights``: ones that already count exactly ``features`` (an index update
+    moves the last run's), used instead of fitting."""
+    weights = weights or TermWeights(zipf_ceiling=zipf_ceiling).fit(features)
+    return weights, weights.transform(features, release=release)
 
 
 def _batches(items: Iterable[Features], size: int) -> Iterable[list[Features] | tuple[np.ndarray, ...]]:

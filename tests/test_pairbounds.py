@@ -11,7 +11,7 @@ from dedupe.lsh import candidate_pairs
 from dedupe.pairbounds import PairBounds, feature_digests, verify_with_bounds
 from dedupe.shingles import featurize
 from dedupe.sign import Signer
-from dedupe.verify import TermWeights, accept_pairs, pair_similarity, used_columns
+from dedupe.verify import accept_pairs, pair_similarity, used_columns, weighted_rows
 
 CONFIG = ScanConfig(score=False)
 
@@ -38,8 +38,8 @@ def grown(corpora):
 
 
 def _exact(features, candidates):
-    weights = TermWeights(zipf_ceiling=CONFIG.verify.zipf_ceiling).fit(features)
-    return pair_similarity(used_columns(weights.transform(features)), candidates)
+    return pair_similarity(used_columns(weighted_rows(features, zipf_ceiling=CONFIG.verify.zipf_ceiling)[1]),
+                           candidates)
 
 
 def _candidates(signatures):
@@ -61,8 +61,8 @@ def test_bounds_hold_the_similarities_of_the_grown_corpus(grown):
     *_, (_, _, _, bounds, _) = _run(features[:first], signatures[:first], PairBounds.empty())
     candidates = _candidates(signatures)
     keys = np.arange(1, len(features) + 1, dtype=np.int64)
-    weights = TermWeights(zipf_ceiling=CONFIG.verify.zipf_ceiling).fit(features)
-    found, low, high = bounds.widened(candidates, keys, feature_digests(features), features, weights)
+    weights, rows = weighted_rows(features, zipf_ceiling=CONFIG.verify.zipf_ceiling)
+    found, low, high = bounds.widened(candidates, keys, feature_digests(features), rows, weights)
     true = _exact(features, candidates)
     assert found.sum() > len(candidates) / 3  # the old documents' pairs
     assert np.all(low[found] <= true[found]) and np.all(true[found] <= high[found])
@@ -97,3 +97,19 @@ def test_a_changed_document_loses_its_stored_pairs():
     docs[1] = featurize("Putin and Kim held talks in Moscow on trade.", "en")
     _, _, _, _, computed = verify_with_bounds(docs, pairs, np.full(3, 0.35), keys, bounds, CONFIG, pair_similarity)
     assert computed >= 2  # both pairs of the changed document
+
+
+@pytest.mark.corpora
+def test_moved_weights_are_the_weights_a_fit_gives(grown):
+    features, signatures, first = grown
+    *_, (_, _, _, bounds, _) = _run(features[:first], signatures[:first], PairBounds.empty())
+    now = list(features)
+    now[3] = featurize("Kim and Putin met in Pyongyang and signed a defence treaty.", "en")  # analysed again
+    keys = np.arange(1, len(now) + 1, dtype=np.int64)
+    previous = features[:first] + [None] * (len(now) - first)
+    moved = bounds.moved_weights(keys, feature_digests(now), now, previous, CONFIG.verify.zipf_ceiling)
+    fitted = weighted_rows(now, zipf_ceiling=CONFIG.verify.zipf_ceiling)[0]
+    assert moved.n_docs == fitted.n_docs and np.array_equal(moved.df, fitted.df)
+    # A document removed since the bounds were computed: they no longer count these documents.
+    assert bounds.moved_weights(keys[1:], feature_digests(now[1:]), now[1:], previous[1:],
+                                CONFIG.verify.zipf_ceiling) is None

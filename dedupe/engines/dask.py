@@ -52,6 +52,7 @@ from dedupe.engines.local import check_workers, default_workers
 from dedupe.errors import ConfigError
 from dedupe.io.readers import list_files, read_files
 from dedupe.lsh import candidate_pairs, check_bands
+from dedupe.numberset import DocumentNumbers
 from dedupe.pipeline import (
     CHUNK,
     PAIR_CHUNK,
@@ -361,9 +362,11 @@ def scan_documents_dask(
     candidates = candidate_pairs_dask(signatures, bands=lsh.bands, rows=lsh.rows, window=lsh.window, client=client)
     matrix = term_matrix(features, config)
     del features, signatures
-    pairs = accept_candidates(documents, candidates, pair_similarity_dask(matrix, candidates, client=client), config)
+    numbers = DocumentNumbers(documents)  # for the pair check, then the links
+    pairs = accept_candidates(documents, candidates, pair_similarity_dask(matrix, candidates, client=client), config,
+                              numbers=numbers)
     groups, pairs = link_groups(documents, group_pairs_dask(len(documents), pairs, config, client=client), pairs,
-                                matrix, config)
+                                matrix, config, numbers=numbers)
     if config.score:
         warming = warm_workers(client)
         scorer = fit_scorer((d.text for d in documents), config)

@@ -28,7 +28,8 @@ from dedupe.types import Document, Span
 
 # 2: line tables, boilerplate marks, cut masks and signatures per document.
 # 3: Chinese and Japanese text cut into words (other features than version 2's).
-FORMAT_VERSION = 3
+# 4: each document's numbers outside boilerplate; SQLite keeps cluster assignments in their own table.
+FORMAT_VERSION = 4
 # Settings that change what is read or how it is scored, never which documents
 # are grouped: an index may be used with any value of these.
 _NOT_GROUPING = frozenset(ReadConfig.__dataclass_fields__) | {"score", "min_score"}
@@ -64,7 +65,9 @@ class Cached:
     ``lines``/``weights`` are its :func:`~dedupe.boilerplate.line_table` (what
     the boilerplate model counts), ``marked`` says which of those lines the
     model it was analysed with held to be boilerplate, ``cut`` which of its
-    shingles were left out of ``signature`` as too common. An update compares
+    shingles were left out of ``signature`` as too common, ``numbers`` the
+    numbers outside its boilerplate (:func:`dedupe.numberset.document_numbers`:
+    what the pair and link checks compare). An update compares
     ``marked`` and ``cut`` with the refitted corpus: a document is analysed or
     signed again only where they differ, and per document, so an update cut
     short between batches is still caught up by the next one.
@@ -76,6 +79,7 @@ class Cached:
     marked: np.ndarray  # bool, one per line
     cut: np.ndarray  # bool, one per shingle
     signature: np.ndarray  # uint32, num_perm values
+    numbers: frozenset[str]
 
 
 @dataclass(slots=True)
@@ -107,42 +111,59 @@ def pack(document: Document, cached: Cached) -> dict[str, bytes | str | float | 
         "lines": cached.lines.astype(np.uint64).tobytes(),
         "weights": cached.weights.astype(np.uint16).tobytes(),
         "marked": np.packbits(cached.marked).tobytes(),
-        "cut": np.packbits(cached.cut).tobytes(),
-        "signature": cached.signature.astype(np.uint32).tobytes(),
+        **pack_signing(cached),
+        "numbers": " ".join(sorted(cached.numbers)),
     }
+
+
+def pack_signing(cached: Cached) -> dict[str, bytes]:
+    """The fields of :data:`SIGNING`, as :func:`pack` gives them."""
+    return {"cut": np.packbits(cached.cut).tobytes(), "signature": cached.signature.astype(np.uint32).tobytes()}
 
 
 # The field names of :func:`pack`, in the order backends store them.
 PACKED = ("language", "boilerplate", "artifact_score", "shingles", "terms", "zipfs",
-          "lines", "weights", "marked", "cut", "signature")
+          "lines", "weights", "marked", "cut", "signature", "numbers")
+# What signing decides: the fields a document signed again (its too-common
+# shingles changed with the corpus, not its analysis) rewrites.
+SIGNING = ("cut", "signature")
 
 
-def unpack(doc_id: str, source: str, text: str, fields: dict) -> tuple[Document, Cached]:
-    """Inverse of :func:`pack` (``fields`` holds every name of :data:`PACKED`)."""
-    document = Document(
-        id=doc_id,
-        text=text,
-        source=source,
-        language=fields["language"],
-        boilerplate=[Span(s, e, text[s:e]) for s, e in json.loads(fields["boilerplate"])],
-        artifact_score=fields["artifact_score"],
-    )
-    shingles = np.frombuffer(fields["shingles"], dtype=np.uint64)
-    lines = np.frombuffer(fields["lines"], dtype=np.uint64)
-    cached = Cached(
-        features=Features(shingles, np.frombuffer(fields["terms"], dtype=np.uint32),
-                          np.frombuffer(fields["zipfs"], dtype=np.float32)),
-        lines=lines,
-        weights=np.frombuffer(fields["weights"], dtype=np.uint16),
-        marked=_bits(fields["marked"], len(lines)),
-        cut=_bits(fields["cut"], len(shingles)),
-        signature=np.frombuffer(fields["signature"], dtype=np.uint32),
-    )
-    return document, cached
+def unpack_many(ids: Sequence[str], sources: Sequence[str], texts: Sequence[str],
+                fields: dict[str, Sequence]) -> list[tuple[Document, Cached]]:
+    """Inverse of :func:`pack` for many documents: ``fields`` holds, for every
+    name of :data:`PACKED`, the documents' values in order. Each array field is
+    read from the documents' bytes joined (one numpy call per field, not per
+    document: a 100k-document index loads in a fraction of the time).
+    """
+    shingles = _split(fields["shingles"], np.uint64)
+    lines = _split(fields["lines"], np.uint64)
+    arrays = zip(shingles, _split(fields["terms"], np.uint32), _split(fields["zipfs"], np.float32), lines,
+                 _split(fields["weights"], np.uint16), _split_bits(fields["marked"], lines),
+                 _split_bits(fields["cut"], shingles), _split(fields["signature"], np.uint32))
+    spans = json.loads("[" + ",".join(fields["boilerplate"]) + "]")
+    out = []
+    for doc_id, source, text, language, bounds, score, numbers, (sh, te, zi, li, we, ma, cu, si) in zip(
+            ids, sources, texts, fields["language"], spans, fields["artifact_score"], fields["numbers"], arrays):
+        document = Document(id=doc_id, text=text, source=source, language=language,
+                            boilerplate=[Span(s, e, text[s:e]) for s, e in bounds], artifact_score=score)
+        out.append((document, Cached(Features(sh, te, zi), li, we, ma, cu, si, frozenset(numbers.split()))))
+    return out
 
 
-def _bits(packed: bytes, count: int) -> np.ndarray:
-    return np.unpackbits(np.frombuffer(packed, dtype=np.uint8), count=count).astype(bool)
+def _split(values: Sequence[bytes], dtype) -> list[np.ndarray]:
+    """Each of ``values`` as an array of ``dtype`` (views into one joined buffer)."""
+    ends = (np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
+            // np.dtype(dtype).itemsize).tolist()
+    data = np.frombuffer(b"".join(values), dtype=dtype)
+    return [data[a:b] for a, b in zip([0, *ends], ends)]
+
+
+def _split_bits(values: Sequence[bytes], like: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Each of ``values`` (:func:`numpy.packbits` of a mask) unpacked to as many bools as its ``like`` array."""
+    starts = (np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values))) * 8).tolist()
+    bits = np.unpackbits(np.frombuffer(b"".join(values), dtype=np.uint8)).view(bool)
+    return [bits[a:a + len(ref)] for a, ref in zip([0, *starts], like)]
 
 
 class IndexStore(Protocol):
@@ -172,7 +193,10 @@ class IndexStore(Protocol):
 
     def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
                         cached: Sequence[Cached], *, batch: int) -> None:
-        """Replace the analysis of documents analysed or signed again."""
+        """Replace the analysis of documents analysed again."""
+
+    def update_signing(self, keys: Sequence[int], cached: Sequence[Cached], *, batch: int) -> None:
+        """Replace the :data:`SIGNING` fields of documents signed again (their analysis unchanged)."""
 
     def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:
         """Replace every cluster assignment (key -> (cluster id, canonical, similarity to it)) at once."""

@@ -32,7 +32,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from dedupe.errors import DedupeError
-from dedupe.index.base import FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, unpack
+from dedupe.index.base import (
+    FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, pack_signing, unpack_many,
+)
 from dedupe.types import Document
 
 _NS = "dedupe:"
@@ -43,7 +45,7 @@ _CLUSTER_FIELDS = ("cluster", "canonical", "similarity")
 _BLOB_PART = 1 << 28
 # Keys per pipelined read: bounds the replies held at once.
 _READ_CHUNK = 1000
-_TEXT_FIELDS = ("id", "source", "text", "language", "boilerplate")
+_TEXT_FIELDS = ("id", "source", "text", "language", "boilerplate", "numbers")
 
 
 def _doc(key: int) -> str:
@@ -213,12 +215,14 @@ class RedisIndex:
                     yield key, _decode(raw)
 
     def load(self) -> list[StoredDocument]:
-        stored = []
+        keys, rows = [], []
         for key, fields in self._read(self._keys()):
-            document, cached = unpack(fields["id"], fields["source"], fields["text"], fields)
-            stored.append(StoredDocument(key, document, cached, fields["cluster"], fields["canonical"],
-                                         fields["similarity"]))
-        return stored
+            keys.append(key)
+            rows.append(fields)
+        columns = {name: [r[name] for r in rows] for name in (*PACKED, "id", "source", "text")}
+        unpacked = unpack_many(columns["id"], columns["source"], columns["text"], columns)
+        return [StoredDocument(key, document, cached, r["cluster"], r["canonical"], r["similarity"])
+                for key, (document, cached), r in zip(keys, unpacked, rows)]
 
     def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
                         cached: Sequence[Cached], *, batch: int = 1000) -> None:
@@ -228,6 +232,14 @@ class RedisIndex:
             pipe = self._transaction()
             for key, doc, c in part:
                 self._queue_analysis(pipe, key, doc, c)
+            pipe.execute()
+
+    def update_signing(self, keys: Sequence[int], cached: Sequence[Cached], *, batch: int = 1000) -> None:
+        check_batch(batch)
+        for part in _chunks(list(zip(keys, cached)), batch):
+            pipe = self._transaction()
+            for key, c in part:
+                pipe.hset(_doc(key), mapping=pack_signing(c))
             pipe.execute()
 
     def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:

@@ -21,11 +21,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from dedupe.errors import DedupeError
-from dedupe.index.base import FORMAT_VERSION, PACKED, Cached, StoredDocument, check_batch, format_error, pack, unpack
+from dedupe.index.base import (
+    FORMAT_VERSION, PACKED, SIGNING, Cached, StoredDocument, check_batch, format_error, pack, pack_signing, unpack_many,
+)
 from dedupe.types import Document
 
 # AUTOINCREMENT: keys of removed documents are never reused, so key order stays
 # insertion order (the corpus order boilerplate fitting and banding depend on).
+# Cluster assignments and signing have their own narrow tables: an UPDATE
+# rewrites the whole row, and a document row (text, arrays) is kilobytes; every
+# run reassigns tens of thousands of documents and signs some again.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -42,22 +47,23 @@ CREATE TABLE IF NOT EXISTS documents (
     lines BLOB NOT NULL,
     weights BLOB NOT NULL,
     marked BLOB NOT NULL,
-    cut BLOB NOT NULL,
-    signature BLOB NOT NULL,
-    cluster INTEGER,
-    canonical INTEGER NOT NULL DEFAULT 0,
-    similarity REAL,
+    numbers TEXT NOT NULL,
     UNIQUE (source, id)
 );
+CREATE TABLE IF NOT EXISTS signing (key INTEGER PRIMARY KEY, cut BLOB NOT NULL, signature BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS clusters (key INTEGER PRIMARY KEY, cluster INTEGER NOT NULL,
+                                     canonical INTEGER NOT NULL, similarity REAL);
 CREATE TABLE IF NOT EXISTS blobs (name TEXT NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL,
                                   PRIMARY KEY (name, part));
-CREATE INDEX IF NOT EXISTS documents_cluster ON documents (cluster);
 CREATE INDEX IF NOT EXISTS documents_id ON documents (id);
 """
 _COLUMNS = f"key, id, source, text, {', '.join(PACKED)}, cluster, canonical, similarity"
-_INSERT = (f"INSERT INTO documents (id, source, text, {', '.join(PACKED)}) "
-           f"VALUES (?, ?, ?, {', '.join('?' * len(PACKED))})")
-_UPDATE = f"UPDATE documents SET {', '.join(f'{name} = ?' for name in PACKED)} WHERE key = ?"
+_LOAD = f"SELECT {_COLUMNS} FROM documents JOIN signing USING (key) LEFT JOIN clusters USING (key) ORDER BY key"
+_ANALYSIS = tuple(name for name in PACKED if name not in SIGNING)  # the documents table's
+_INSERT = (f"INSERT INTO documents (id, source, text, {', '.join(_ANALYSIS)}) "
+           f"VALUES (?, ?, ?, {', '.join('?' * len(_ANALYSIS))})")
+_UPDATE = f"UPDATE documents SET {', '.join(f'{name} = ?' for name in _ANALYSIS)} WHERE key = ?"
+_SIGN = f"INSERT OR REPLACE INTO signing (key, {', '.join(SIGNING)}) VALUES (?, {', '.join('?' * len(SIGNING))})"
 
 
 # Bytes per row of a stored blob: under SQLite's default limit of 1e9 per value.
@@ -71,14 +77,12 @@ def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
 
 def _row(document: Document, cached: Cached) -> tuple:
     packed = pack(document, cached)
-    return tuple(packed[name] for name in PACKED)
+    return tuple(packed[name] for name in _ANALYSIS)
 
 
-def _stored(row: tuple) -> StoredDocument:
-    key, doc_id, source, text = row[:4]
-    cluster, canonical, similarity = row[-3:]
-    document, cached = unpack(doc_id, source, text, dict(zip(PACKED, row[4:-3])))
-    return StoredDocument(key, document, cached, cluster, bool(canonical), similarity)
+def _signing(key: int, cached: Cached) -> tuple:
+    packed = pack_signing(cached)
+    return (key, *(packed[name] for name in SIGNING))
 
 
 class SQLiteIndex:
@@ -168,33 +172,46 @@ class SQLiteIndex:
     def add(self, documents: Sequence[Document], cached: Sequence[Cached], *, batch: int = 1000) -> list[int]:
         check_batch(batch)
         keys = []
-        rows = [(d.id, d.source, d.text, *_row(d, c)) for d, c in zip(documents, cached)]
+        rows = [((d.id, d.source, d.text, *_row(d, c)), c) for d, c in zip(documents, cached)]
         for part in _chunks(rows, batch):
             with self._transaction():
-                for row in part:
+                for row, c in part:
                     keys.append(self._db.execute(_INSERT, row).lastrowid)
+                    self._db.execute(_SIGN, _signing(keys[-1], c))
         return keys
 
     def load(self) -> list[StoredDocument]:
-        return [_stored(r) for r in self._db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY key")]
+        rows = self._db.execute(_LOAD).fetchall()
+        if not rows:
+            return []
+        keys, ids, sources, texts, *packed = zip(*rows)
+        unpacked = unpack_many(ids, sources, texts, dict(zip(PACKED, packed)))
+        assigned = zip(*packed[len(PACKED):])  # cluster, canonical, similarity
+        return [StoredDocument(key, document, cached, cluster, bool(canonical), similarity)
+                for key, (document, cached), (cluster, canonical, similarity) in zip(keys, unpacked, assigned)]
 
     def update_analysis(self, keys: Sequence[int], documents: Sequence[Document],
                         cached: Sequence[Cached], *, batch: int = 1000) -> None:
         check_batch(batch)
-        rows = [(*_row(d, c), k) for k, d, c in zip(keys, documents, cached)]
+        rows = [((*_row(d, c), k), _signing(k, c)) for k, d, c in zip(keys, documents, cached)]
         for part in _chunks(rows, batch):
             with self._transaction():
-                self._db.executemany(_UPDATE, part)
+                self._db.executemany(_UPDATE, [row for row, _ in part])
+                self._db.executemany(_SIGN, [signing for _, signing in part])
+
+    def update_signing(self, keys: Sequence[int], cached: Sequence[Cached], *, batch: int = 1000) -> None:
+        check_batch(batch)
+        for part in _chunks([_signing(k, c) for k, c in zip(keys, cached)], batch):
+            with self._transaction():
+                self._db.executemany(_SIGN, part)
 
     def set_clusters(self, assignment: dict[int, tuple[int, bool, float]]) -> None:
         # One transaction: readers see the old grouping or the new one, never a mix.
         with self._transaction():
-            self._db.execute(
-                "UPDATE documents SET cluster = NULL, canonical = 0, similarity = NULL WHERE cluster IS NOT NULL"
-            )
+            self._db.execute("DELETE FROM clusters")
             self._db.executemany(
-                "UPDATE documents SET cluster = ?, canonical = ?, similarity = ? WHERE key = ?",
-                [(cid, int(canonical), sim, key) for key, (cid, canonical, sim) in assignment.items()],
+                "INSERT INTO clusters VALUES (?, ?, ?, ?)",
+                [(key, cid, int(canonical), sim) for key, (cid, canonical, sim) in assignment.items()],
             )
 
     def get_blob(self, name: str) -> bytes | None:
@@ -210,10 +227,13 @@ class SQLiteIndex:
     def remove(self, keys: Sequence[int]) -> None:
         with self._transaction():
             self._db.executemany("DELETE FROM documents WHERE key = ?", [(k,) for k in keys])
+            self._db.executemany("DELETE FROM clusters WHERE key = ?", [(k,) for k in keys])
+            self._db.executemany("DELETE FROM signing WHERE key = ?", [(k,) for k in keys])
 
     def stats(self) -> dict:
         count = self._db.execute(
-            "SELECT count(*), count(cluster), count(DISTINCT cluster), count(DISTINCT source) FROM documents"
+            "SELECT count(*), count(cluster), count(DISTINCT cluster), count(DISTINCT source) "
+            "FROM documents LEFT JOIN clusters USING (key)"
         ).fetchone()
         languages = Counter(dict(self._db.execute("SELECT coalesce(language, ''), count(*) FROM documents GROUP BY 1")))
         return {

@@ -92,7 +92,7 @@ WRITER = textwrap.dedent(
         cached = [Cached(Features(np.arange(64, dtype=np.uint64) + np.uint64(n + i), np.arange(32, dtype=np.uint32),
                                   np.ones(32, dtype=np.float32)),
                          np.arange(3, dtype=np.uint64), np.ones(3, dtype=np.uint16), np.zeros(3, dtype=bool),
-                         np.zeros(64, dtype=bool), np.zeros(128, dtype=np.uint32)) for i in range({BATCH})]
+                         np.zeros(64, dtype=bool), np.zeros(128, dtype=np.uint32), frozenset()) for i in range({BATCH})]
         store.add(docs, cached, batch={BATCH})
         print("committed", flush=True)
     """

@@ -23,6 +23,7 @@ def cached(n: int, lines: int = 3) -> Cached:
         marked=np.arange(lines) % 2 == 0,
         cut=np.arange(n) % 3 == 1,
         signature=np.arange(128, dtype=np.uint32) * np.uint32(n + 1),
+        numbers=frozenset({str(n), f"{n}.25", "1986"}),
     )
 
 
@@ -33,6 +34,7 @@ def assert_same_cached(got: Cached, want: Cached) -> None:
     for name in ("lines", "weights", "marked", "cut", "signature"):
         a, b = getattr(got, name), getattr(want, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
+    assert got.numbers == want.numbers
 
 
 def test_documents_and_analysis_round_trip(index_location):
@@ -61,6 +63,9 @@ def test_update_remove_and_cluster_replacement(index_location):
     store.set_clusters({keys[0]: (1, True, 1.0), keys[1]: (1, False, 0.5)})
     renamed = Document("d1", "text 1", source="s", language=None, boilerplate=[Span(0, 4, "text")])
     store.update_analysis([keys[1]], [renamed], [cached(9)], batch=1)
+    resigned = cached(3)  # keys[2]'s analysis, signed again
+    resigned.cut, resigned.signature = ~resigned.cut, resigned.signature + np.uint32(1)
+    store.update_signing([keys[2]], [resigned], batch=1)
     store.set_clusters({keys[2]: (7, True, 1.0), keys[3]: (7, False, 0.75)})
     store.remove([keys[0]])
     assert store.keys_of([("s", "d1"), ("s", "d0"), ("t", "d2")]) == {("s", "d1"): keys[1]}
@@ -71,6 +76,8 @@ def test_update_remove_and_cluster_replacement(index_location):
     assert [s.key for s in stored] == keys[1:]
     assert stored[0].document == renamed
     assert_same_cached(stored[0].cached, cached(9))
+    assert_same_cached(stored[1].cached, resigned)
+    assert stored[1].document == docs[2]
     assert [(s.cluster, s.canonical, s.similarity) for s in stored] == [
         (None, False, None), (7, True, 1.0), (7, False, 0.75)]
     assert (stats["documents"], stats["clusters"], stats["clustered_documents"], stats["sources"]) == (3, 1, 2, 1)
