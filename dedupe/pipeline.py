@@ -267,14 +267,22 @@ def find_pairs(
     time (:func:`verify_blocks`), so only one block's pairs are in memory.
     """
     with tempfile.TemporaryDirectory(prefix="dedupe-pairs-") as scratch:
-        # Banding in a thread while this one builds the term matrix: both are mostly
-        # numpy sorts and sparse-matrix work, which run without the interpreter lock.
-        with ThreadPoolExecutor(1) as pool:
-            banding = pool.submit(candidate_blocks, signatures, bands=config.lsh.bands, rows=config.lsh.rows,
-                                  window=config.lsh.window, block_docs=BLOCK_DOCS, folder=scratch)
-            matrix = term_matrix(features, config)
-            blocks = banding.result()
+        blocks, matrix = band_and_weigh(features, signatures, config, scratch)
         return verify_blocks(documents, blocks, matrix, config, workers=workers, numbers=numbers), matrix
+
+
+def band_and_weigh(features: Sequence[Features], signatures: np.ndarray, config: ScanConfig, folder: str, *,
+                   release: bool = False) -> tuple[list[tuple[str, int]], sp.csr_matrix]:
+    """Stages 6 and 7a side by side: the candidate blocks (:func:`dedupe.lsh.candidate_blocks`,
+    saved in ``folder``) and the term matrix (:func:`term_matrix`; ``release`` as there)."""
+    # Banding in a thread while this one builds the term matrix: both are mostly
+    # numpy sorts and sparse-matrix work, which run without the interpreter lock.
+    lsh = config.lsh
+    with ThreadPoolExecutor(1) as pool:
+        banding = pool.submit(candidate_blocks, signatures, bands=lsh.bands, rows=lsh.rows, window=lsh.window,
+                              block_docs=BLOCK_DOCS, folder=folder)
+        matrix = term_matrix(features, config, release=release)
+        return banding.result(), matrix
 
 
 def verify_blocks(documents: Sequence[Document], blocks: Sequence[tuple[str, int]], matrix: sp.csr_matrix,
@@ -810,11 +818,8 @@ def scan_jsonl(
         model = fit_boilerplate_streamed(source, config, workers=workers)
         documents, features = analyse_streamed(source, model, config, workers=workers, track=track)
         signatures = sign(features, config)
-        lsh = config.lsh
-        blocks = candidate_blocks(signatures, bands=lsh.bands, rows=lsh.rows, window=lsh.window,
-                                  block_docs=BLOCK_DOCS, folder=scratch)
+        blocks, matrix = band_and_weigh(features, signatures, config, scratch, release=True)
         del signatures
-        matrix = term_matrix(features, config, release=True)
         numbers = DocumentNumbers(documents)  # for the pair check, then the links
         pairs = verify_blocks(documents, blocks, matrix, config, workers=workers, numbers=numbers)
         clusters = build_clusters(documents, pairs, matrix, config, numbers=numbers)
