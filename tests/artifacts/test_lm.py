@@ -172,7 +172,7 @@ def test_an_adverb_moves_past_a_grammar_word_without_a_word_order_error():
 def test_a_frequent_words_own_neighbours_outweigh_its_word_class():
     # the corpus writes "strong" and "quiet" (both adjectives, JJ) often, with a
     # determiner before them and never after; "gargantuan" (JJ too) it never met
-    from dedupe.artifacts.lm import _word_affinity
+    from dedupe.artifacts.lm import _own_counts, _word_affinity
 
     model = BigramModel().fit([Tokens("The team made a strong start and the fans were quiet all game.")] * 40
                               + [Tokens("He read the paper. We gave them the keys and they left the quiet town.")] * 40)
@@ -180,8 +180,8 @@ def test_a_frequent_words_own_neighbours_outweigh_its_word_class():
     model.ready()  # the unseen word gets its (empty) counts
     prior = np.ones(3)
     none = np.empty(0, np.int64)
-    strong, rare, two_grammar = _word_affinity(model, x, y, prior, none, none, none, none,
-                                               np.zeros(3, np.int64)).tolist()
+    no_own = _own_counts(model, none, none, none, np.empty(0, bool), n_docs=1)  # a document that was not fitted
+    strong, rare, two_grammar = _word_affinity(model, x, y, prior, no_own, np.zeros(3, np.int64)).tolist()
     assert strong < 0.2 * rare  # "strong a": its 40 uses (8 determiners expected after them) are evidence enough
     assert 0.5 < rare <= 1.0  # an unseen word keeps its class's association
     assert two_grammar == 1.0  # only a content word beside a grammar word has an affinity
