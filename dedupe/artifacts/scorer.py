@@ -167,10 +167,9 @@ class ArtifactScorer:
         flags = list(self.candidates([text])[0])
         if divergent:
             ref_tk, ref_copy = self._prepared(reference)
-            flags += [f for f in find_divergent(tk, ref_tk, self._model, doc_stems=copy.stems, ref_stems=ref_copy.stems)
-                      if f.kind in on]
+            flags += [f for f in find_divergent(tk, ref_tk, self._model, pairs=copy.aligned(ref_copy)) if f.kind in on]
         if consensus:
-            flags += find_consensus(tk, votes(copy.stems, [self._prepared(c)[1] for c in copies[:MAX_VOTERS]]))
+            flags += find_consensus(tk, votes(copy, [self._prepared(c)[1] for c in copies[:MAX_VOTERS]]))
         return self._finish(text, flags, skip)
 
     def score_many(self, texts: Sequence[str], *, skips: Sequence[Sequence[Span]] | None = None
