@@ -473,8 +473,7 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
     # error is judged where a grammar word meets a content word
     # a name next to the pair still tells which order reads better ("Mr Fogarty in said")
     reorder = _reorder_odds(model, ids, doc, usable, mask, grammar, seen_pair, seen_swapped, own)
-    reorder, opens, closes = _marked(model, reorder, _batch_marks(tks, first, opener), ids,
-                                     np.array(fitted, np.int64)[doc])
+    reorder, opens, closes = _marked(model, reorder, tks, first, ids, np.array(fitted, np.int64)[doc])
     reorder = _checked_reorder(reorder, tks, doc, first, n, min_reorder_odds, opens, closes)
     # two grammar words swap in honest English ("is there", "so do we"), and so does a
     # grammar word with an adverb ("had recently", "recently had"): a word-order error
@@ -557,47 +556,6 @@ def marks(tk: Tokens) -> dict[str, np.ndarray]:
             after.append(j)
     return {"end": np.array(end, np.int64), "before_comma": np.array(before, np.int64),
             "after_comma": np.array(after, np.int64), "start": np.array([i0 for i0, i1 in tk.ranges if i1 > i0], np.int64)}
-
-
-#: A comma and the spaces after it.
-_COMMA_SPACES = re.compile(r",\s*")
-
-
-def _batch_marks(tks: Sequence[Tokens], first: Sequence[int], opener: np.ndarray) -> dict[str, np.ndarray]:
-    """:func:`marks` of every document of a batch (whose words start at ``first``, and
-    open a sentence where ``opener``), as one bool array per mark over the batch's words.
-
-    Why: per document, the comma tests are two bisections and a string test per comma
-    in Python; over the batch they are a few searches in arrays of every word's
-    offsets (each document's text placed after the previous one, a gap between).
-
-    >>> tks = [Tokens("He left. Did she, then? Yes, she did"), Tokens("No, she, he")]
-    >>> first = [0, 9, 13]
-    >>> opener = np.zeros(13, bool); opener[[0, 2, 5, 9]] = True
-    >>> got = _batch_marks(tks, first, opener)
-    >>> all((np.flatnonzero(got[m][f:f + len(tk)]) == marks(tk)[m]).all()
-    ...     for m in MARKS for f, tk in zip(first, tks))
-    True
-    """
-    at = {m: np.zeros(len(opener), bool) for m in MARKS}
-    at["start"] = opener.copy()
-    at["end"][[f + i1 - 1 for f, tk in zip(first, tks) for i0, i1 in tk.ranges
-               if i1 > i0 and tk.text[tk.ends[i1 - 1]:tk.ends[i1 - 1] + 1] in (".", "!", "?")]] = True
-    # each text placed 2 characters after the previous one ends; its gap slot in the word
-    # arrays lies between the two, so no search from one document finds a word of another
-    base = [0, *accumulate(len(tk.text) + 2 for tk in tks)]
-    starts = np.fromiter(chain.from_iterable(chain(map(o.__add__, tk.starts), (o + len(tk.text) + 1,))
-                                             for o, tk in zip(base, tks)), np.int64, len(opener))
-    ends = np.fromiter(chain.from_iterable(chain(map(o.__add__, tk.ends), (o + len(tk.text) + 1,))
-                                           for o, tk in zip(base, tks)), np.int64, len(opener))
-    commas = np.array([(o + m.start(), o + m.end()) for o, tk in zip(base, tks)
-                       for m in _COMMA_SPACES.finditer(tk.text)], np.int64).reshape(-1, 2)
-    # a word ending right at the comma; the word starting where the spaces after it end
-    i = np.minimum(np.searchsorted(ends, commas[:, 0]), len(ends) - 1)
-    at["before_comma"][i[ends[i] == commas[:, 0]]] = True
-    j = np.minimum(np.searchsorted(starts, commas[:, 1]), len(starts) - 1)
-    at["after_comma"][j[starts[j] == commas[:, 1]]] = True
-    return at
 
 
 def _mark_odds(model: BigramModel, mark: str, now: np.ndarray, swapped: np.ndarray, own: np.ndarray) -> np.ndarray:
@@ -874,15 +832,18 @@ def _in_question(tk: Tokens, j: int) -> bool:
     return tk.text[s:e].rstrip().rstrip(_CLOSERS).endswith("?")
 
 
-def _marked(model: BigramModel, reorder: tuple[np.ndarray, ...], at: dict[str, np.ndarray],
+def _marked(model: BigramModel, reorder: tuple[np.ndarray, ...], tks: Sequence[Tokens], first: Sequence[int],
             ids: np.ndarray, fitted: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
     """The word-order odds of :func:`_reorder_odds` with punctuation for the neighbour it
     cuts off: a comma or the sentence's start before the pair, a comma or full stop after it (MARKS). The swap
     changes which word stands beside the mark, which the corpus tells as it tells a
-    word pair. ``at`` says per word of the batch which marks it stands beside
-    (:func:`_batch_marks`), ``fitted`` is per pair. Returns the odds, and per word
-    whether a comma comes before it (``opens``) and whether a mark comes after it (``closes``).
+    word pair. ``fitted`` is per pair. Returns the odds, and per word whether a comma
+    comes before it (``opens``) and whether a mark comes after it (``closes``).
     """
+    at = {m: np.zeros(len(ids), bool) for m in MARKS}
+    for f, tk in zip(first, tks):
+        for mark, words in marks(tk).items():
+            at[mark][f + words] = True
     c, core, left, right = reorder
     left, right = left.copy(), right.copy()
     a, b, own = ids[c], ids[c + 1], fitted[c]
