@@ -30,7 +30,8 @@ class HashedCounts:
     """Counts of non-negative int64 codes in an open-addressed hash table (linear
     probing, at most half full): a look-up is one or two array reads per code, not
     a binary search -- for the background's 242k pairs about 3x faster than
-    ``np.searchsorted``, whether the codes are sorted first or not.
+    ``np.searchsorted``, whether the codes are sorted first or not (2x for the
+    500k word pairs of the 10k benchmark dump).
 
     >>> table = HashedCounts(np.array([5, 1 << 40, 7]), np.array([50, 60, 70]))
     >>> table.get(np.array([7, 8, 1 << 40, -1])).tolist()

@@ -30,8 +30,9 @@ Four tests, none a threshold on a probability:
 Both background tests give power even to a one-document corpus; the corpus
 vouches for its own domain pairs. A small corpus has small ``E`` everywhere, so
 the pair and class tests stay silent rather than guessing.
-Counts live in sorted numpy arrays keyed by word ids, so a document's pairs are
-looked up in a few vectorised calls.
+Counts live in numpy arrays keyed by word ids (sorted, and hashed for look-ups:
+:class:`.background.HashedCounts`), so a document's pairs are looked up in a few
+vectorised calls.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ import numpy as np
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.types import Flag
 
-from .background import background
+from .background import HashedCounts, background
 from .lexicon import FUNCTION_CLASS, FUNCTION_CLASSES, english_table
 from .text import Tokens, make_flag
 from .wordclass import word_classes
@@ -119,6 +120,7 @@ class BigramModel:
         self._pending_marks: dict[str, list[np.ndarray]] = {m: [] for m in MARKS}
         self._keys = np.empty(0, np.int64)
         self._counts = np.empty(0, np.int64)
+        self._table = HashedCounts(self._keys, self._counts)  # the same counts, hashed for look-ups
         self._unigrams = np.empty(0, np.int64)
         self._marks = {m: np.empty(0, np.int64) for m in MARKS}  # per mark, per word id: how often beside it
         self._mark_rate = dict.fromkeys(MARKS, 0.0)  # per mark: its count over the corpus's words
@@ -126,7 +128,7 @@ class BigramModel:
         self._cls = np.empty(0, np.int64)
         self._bg = np.empty(0, np.int64)  # background word id per word id, -1 when unlisted
         self._followers = self._preceders = np.empty(0)
-        self._class_keys = self._class_n = np.empty(0, np.int64)
+        self._class_table = HashedCounts(np.empty(0, np.int64), np.empty(0, np.int64))  # "class beside word" codes
         self._rate_after = self._rate_before = np.zeros(len(_CLASSES))
         self._wc = np.empty(0, np.int64)  # word class per word id (a grammar word is its own), -1 when unknown
         self._wc_n = np.zeros(0)  # per class pair (class_pair_codes): its count
@@ -188,6 +190,7 @@ class BigramModel:
         if self._pending:
             keys = np.concatenate([np.repeat(self._keys, self._counts), *self._pending])
             self._keys, self._counts = np.unique(keys, return_counts=True)
+            self._table = HashedCounts(self._keys, self._counts)
             ids = np.concatenate(self._pending_ids)
             self._unigrams = np.bincount(ids, minlength=len(self.vocab)) + np.pad(
                 self._unigrams, (0, max(len(self.vocab) - len(self._unigrams), 0)))
@@ -237,7 +240,7 @@ class BigramModel:
         rc, lc = self._cls[right], self._cls[left]
         fo, pr = rc >= 0, lc >= 0
         codes = np.concatenate([_class_code(left[fo], rc[fo], True), _class_code(right[pr], lc[pr], False)])
-        self._class_keys, self._class_n = _merge(codes, np.concatenate([self._counts[fo], self._counts[pr]]))
+        self._class_table = HashedCounts(*_merge(codes, np.concatenate([self._counts[fo], self._counts[pr]])))
         pairs = max(int(self._counts.sum()), 1)
         self._rate_after = np.bincount(rc[fo], weights=self._counts[fo], minlength=k) / pairs
         self._rate_before = np.bincount(lc[pr], weights=self._counts[pr], minlength=k) / pairs
@@ -292,7 +295,7 @@ class BigramModel:
     def pair_counts(self, codes: np.ndarray) -> np.ndarray:
         """Corpus counts of pair codes (``id_a << 32 | id_b``)."""
         self.ready()
-        return _lookup(self._keys, self._counts, codes)
+        return self._table.get(codes)
 
     def pair_counts_of(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
         """How often the corpus has each word ``a`` right before word ``b`` (lower-case), in one look-up."""
@@ -353,16 +356,6 @@ def _class_code(word: np.ndarray, cls: np.ndarray, after: bool | np.ndarray) -> 
 def _merge(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     uniq, inverse = np.unique(keys, return_inverse=True)
     return uniq, np.bincount(inverse, weights=weights, minlength=len(uniq)).astype(np.int64)
-
-
-def _lookup(keys: np.ndarray, counts: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    if not len(keys):
-        return np.zeros(len(codes), np.int64)
-    # sorted queries walk the keys in order: far fewer cache misses than random probes
-    order = np.argsort(codes)
-    at = np.empty(len(codes), np.int64)
-    at[order] = np.minimum(np.searchsorted(keys, codes[order]), len(keys) - 1)
-    return np.where(keys[at] == codes, counts[at], 0)
 
 
 def find_improbable(tk: Tokens, model: BigramModel, *, fitted: bool = False,
@@ -451,7 +444,7 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
     at = np.flatnonzero(usable & (e_class >= min_class_expected))
     class_codes = np.where(after[at], _class_code(a[at], cb[at], True), _class_code(b[at], np.maximum(ca[at], 0), False))
     seen_class = np.full(n, np.iinfo(np.int64).max)
-    seen_class[at] = _lookup(model._class_keys, model._class_n, class_codes) - own.classes(doc[at], class_codes)
+    seen_class[at] = model._class_table.get(class_codes) - own.classes(doc[at], class_codes)
     hit_pair = (e_pair >= min_expected) & (seen_pair <= MAX_SEEN_SHARE * e_pair)
     hit_class = (e_class >= min_class_expected) & (seen_class <= MAX_SEEN_SHARE * e_class)
     grammar = usable & ((ca >= 0) | (cb >= 0))
@@ -766,7 +759,7 @@ def _word_affinity(model: BigramModel, x: np.ndarray, y: np.ndarray, prior: np.n
     word = np.where(after[at], x[at], y[at])
     cls = np.maximum(np.where(after[at], cy[at], cx[at]), 0)
     codes = _class_code(word, cls, after[at])
-    seen = _lookup(model._class_keys, model._class_n, codes) - own.classes(query_doc[at], codes)
+    seen = model._class_table.get(codes) - own.classes(query_doc[at], codes)
     # the word's own uses in the tested document are no evidence either
     uses = np.where(after[at], model._followers[word], model._preceders[word]) - own.words(
         query_doc[at], np.where(after[at], word, -1 - word))
