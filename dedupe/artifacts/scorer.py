@@ -82,8 +82,10 @@ class ArtifactScorer:
         tk = self._tokens.get(key)
         if tk is None:
             if len(self._tokens) >= TOKENS_CACHE:
-                self._tokens.clear()
-                self._copies.clear()
+                # the older half goes: the texts of the task at hand stay for its cluster signals
+                for old in list(self._tokens)[:TOKENS_CACHE // 2]:
+                    del self._tokens[old]
+                    self._copies.pop(old, None)
             tk = self._tokens[key] = Tokens(text)
         return tk
 
