@@ -47,8 +47,28 @@ def sentence_stems(tk: Tokens) -> list[set[str]]:
     return [content_stems(tk.text[s:e]) for s, e in tk.sentences]
 
 
-def align_sentences(doc: Sequence[set[str]], ref: Sequence[set[str]]) -> list[tuple[int, int]]:
+StemIndex = tuple[dict[str, list[int]], list[float]]
+
+
+def stem_index(ref: Sequence[set[str]]) -> StemIndex:
+    """What :func:`align_sentences` reads of the copy aligned to: the sentences holding
+    each stem, and each sentence's norm (the root of its stem count). Build it once
+    for a copy that others are aligned to many times.
+
+    >>> stem_index([{"a", "b"}, {"b"}])[0]["b"]
+    [0, 1]
+    """
+    holding: dict[str, list[int]] = {}
+    for j, b in enumerate(ref):
+        for stem in b:
+            holding.setdefault(stem, []).append(j)
+    return holding, [math.sqrt(len(b)) for b in ref]
+
+
+def align_sentences(doc: Sequence[set[str]], ref: Sequence[set[str]], *,
+                    index: StemIndex | None = None) -> list[tuple[int, int]]:
     """Monotone alignment maximising summed cosine similarity; pairs (doc index, ref index).
+    ``index`` is ``stem_index(ref)``, when already built.
 
     >>> align_sentences([{"a", "b"}, {"x"}, {"c", "d"}], [{"c", "d"}, {"a", "b"}])
     [(0, 1)]
@@ -57,12 +77,8 @@ def align_sentences(doc: Sequence[set[str]], ref: Sequence[set[str]]) -> list[tu
     # Fenwick tree of prefix maxima over ref positions), not a DP over every pair.
     # Shared stems are counted through an index of the ref sentences holding each
     # stem: a stem is in a few of them, so this skips the pairs that share nothing.
-    m = len(ref)
-    norms = [math.sqrt(len(b)) for b in ref]
-    holding: dict[str, list[int]] = {}
-    for j, b in enumerate(ref):
-        for stem in b:
-            holding.setdefault(stem, []).append(j)
+    holding, norms = stem_index(ref) if index is None else index
+    m = len(norms)
     tree = [(0.0, -1)] * (m + 1)
     chosen: list[tuple[int, int, int]] = []  # (doc index, ref index, previous entry)
     for i, a in enumerate(doc):
@@ -181,18 +197,18 @@ def diff_sentence(doc: str, ds: int, de: int, ref: str, rs: int, re_: int,
 
 
 def find_divergent(doc: Tokens, ref: Tokens, model: BigramModel | None = None, *,
-                   doc_stems: Sequence[set[str]] | None = None, ref_stems: Sequence[set[str]] | None = None) -> list[Flag]:
+                   pairs: Sequence[tuple[int, int]] | None = None) -> list[Flag]:
     """Align the copy's sentences to the canonical's and diff each aligned pair.
 
-    Pass ``doc_stems``/``ref_stems`` (:func:`sentence_stems`) when already computed.
+    Pass ``pairs`` (:func:`align_sentences` of their :func:`sentence_stems`) when already computed.
 
     >>> d = Tokens("Talks ended in Rome. The mayor praised the salutation of the guests.")
     >>> r = Tokens("Talks ended in Rome today. The mayor praised the welcome of the guests.")
     >>> [f.text for f in find_divergent(d, r)]
     ['salutation']
     """
-    pairs = align_sentences(sentence_stems(doc) if doc_stems is None else doc_stems,
-                            sentence_stems(ref) if ref_stems is None else ref_stems)
+    if pairs is None:
+        pairs = align_sentences(sentence_stems(doc), sentence_stems(ref))
     flags = []
     for i, j in pairs:
         (ds, de), (rs, re_) = doc.sentences[i], ref.sentences[j]

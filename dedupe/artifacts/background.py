@@ -7,8 +7,8 @@ than ``cutoff`` times: for two very common words, or for a pair whose swap is
 listed a hundred times over, that absence is evidence, even when the scanned
 corpus is one document long.
 
-The lists are read once per process (:func:`background`) into sorted numpy
-arrays, so a document's pairs are looked up in a few vectorised calls.
+The lists are read once per process (:func:`background`) into numpy arrays (the
+pairs in a hash table), so a document's pairs are looked up in a few vectorised calls.
 """
 from __future__ import annotations
 
@@ -26,9 +26,58 @@ BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
 _SHIFT = np.int64(32)
 
 
+class HashedCounts:
+    """Counts of non-negative int64 codes in an open-addressed hash table (linear
+    probing, at most half full): a look-up is one or two array reads per code, not
+    a binary search -- for the background's 242k pairs about 3x faster than
+    ``np.searchsorted``, whether the codes are sorted first or not (2x for the
+    500k word pairs of the 10k benchmark dump).
+
+    >>> table = HashedCounts(np.array([5, 1 << 40, 7]), np.array([50, 60, 70]))
+    >>> table.get(np.array([7, 8, 1 << 40, -1])).tolist()
+    [70, 0, 60, 0]
+    """
+
+    def __init__(self, keys: np.ndarray, counts: np.ndarray):
+        self._bits = max((2 * len(keys)).bit_length(), 1)
+        self._mask = (1 << self._bits) - 1
+        self._slots = np.full(self._mask + 1, -1, np.int64)
+        self._counts = np.zeros(self._mask + 1, counts.dtype)
+        slot, todo = self._hash(keys), np.arange(len(keys))
+        while len(todo):  # each round places the first key aiming at each free slot; the rest move on one
+            free = todo[self._slots[slot[todo]] == -1]
+            at, first = np.unique(slot[free], return_index=True)
+            self._slots[at], self._counts[at] = keys[free[first]], counts[free[first]]
+            placed = np.zeros(len(keys), bool)
+            placed[free[first]] = True
+            todo = todo[~placed[todo]]
+            slot[todo] = (slot[todo] + 1) & self._mask
+
+    def _hash(self, codes: np.ndarray) -> np.ndarray:
+        # Fibonacci hashing: the top bits of the code times 2**64 / the golden ratio
+        return ((codes.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - self._bits)).astype(np.int64)
+
+    def get(self, codes: np.ndarray) -> np.ndarray:
+        """The count of each code (0 for a code not in the table, or negative)."""
+        out = np.zeros(len(codes), self._counts.dtype)
+        at = np.flatnonzero(codes >= 0)
+        codes = codes[at]
+        slot = self._hash(codes)
+        while len(at):  # probe until the code or an empty slot
+            found = self._slots[slot]
+            hit = found == codes
+            out[at[hit]] = self._counts[slot[hit]]
+            on = ~hit & (found != -1)
+            at, codes, slot = at[on], codes[on], (slot[on] + 1) & self._mask
+        return out
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
 @dataclass(frozen=True)
 class Background:
-    """Word ids, word counts and sorted pair counts of the background lists.
+    """Word ids, word counts and pair counts of the background lists.
 
     ``ids`` maps a lower-case word to its id; ``unigrams[id]`` is its count;
     ``pair_counts`` looks up pair codes ``id_a << 32 | id_b`` (0 when unlisted).
@@ -42,8 +91,7 @@ class Background:
 
     ids: dict[str, int]
     unigrams: np.ndarray
-    keys: np.ndarray
-    counts: np.ndarray
+    pairs: HashedCounts
     total: float
     cutoff: float
 
@@ -54,11 +102,7 @@ class Background:
 
     def pair_counts(self, codes: np.ndarray) -> np.ndarray:
         """Background counts of pair codes: 0 for a pair below the list's cut-off."""
-        # sorted queries walk the 242k keys in order: several times faster than random probes
-        order = np.argsort(codes)
-        at = np.empty(len(codes), np.int64)
-        at[order] = np.minimum(np.searchsorted(self.keys, codes[order]), len(self.keys) - 1)
-        return np.where(self.keys[at] == codes, self.counts[at], 0)
+        return self.pairs.get(codes)
 
 
 def data_dir() -> Path:
@@ -91,10 +135,8 @@ def background() -> Background:
     a = np.fromiter((get(w, -1) for w in first), np.int64, len(first))
     b = np.fromiter((get(w, -1) for w in second), np.int64, len(second))
     known = (a >= 0) & (b >= 0)
-    keys = (a[known] << _SHIFT) | b[known]
     pair_n = np.array(counts, np.int64)[known]
-    order = np.argsort(keys)
-    return Background(ids=ids, unigrams=unigrams, keys=keys[order], counts=pair_n[order],
+    return Background(ids=ids, unigrams=unigrams, pairs=HashedCounts((a[known] << _SHIFT) | b[known], pair_n),
                       total=float(unigrams.sum()), cutoff=float(pair_n.min()))
 
 

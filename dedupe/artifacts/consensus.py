@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
+from weakref import WeakKeyDictionary
 
 from dedupe.types import Flag
 
-from .align import align_sentences, sentence_stems
+from .align import StemIndex, align_sentences, sentence_stems, stem_index
 from .text import Tokens, make_flag
 
 #: A word is divergent when at most this share of the voting copies contain it.
@@ -30,30 +31,49 @@ MIN_WEIGHT = 0.8
 
 
 class Copy:
-    """Another copy of the story, prepared once for aligning against every member.
+    """A copy of the story, prepared once for aligning it with every other member.
 
     >>> c = Copy(Tokens("Talks ended. The city was freed."))
     >>> sorted(c.words[1])
     ['city', 'freed', 'the', 'was']
     """
 
-    __slots__ = ("stems", "words")
+    __slots__ = ("stems", "words", "_index", "_aligned", "__weakref__")
 
     def __init__(self, tk: Tokens):
         self.stems = sentence_stems(tk)
         self.words = [frozenset(tk.lower[i0:i1]) for i0, i1 in tk.ranges]
+        self._index: StemIndex | None = None
+        # weakly keyed: two copies aligned both ways form no reference cycle (a scan
+        # runs with the cycle collector off)
+        self._aligned: WeakKeyDictionary[Copy, list[tuple[int, int]]] = WeakKeyDictionary()
+
+    def aligned(self, other: Copy) -> list[tuple[int, int]]:
+        """:func:`~.align.align_sentences` of this copy's sentences to ``other``'s, kept:
+        a member is aligned to the canonical copy for [divergent], and again among the voters.
+
+        >>> a, b = Copy(Tokens("The city was freed.")), Copy(Tokens("Talks ended. The city was freed."))
+        >>> a.aligned(b)
+        [(0, 1)]
+        """
+        pairs = self._aligned.get(other)
+        if pairs is None:
+            if other._index is None:  # built once: every other member is aligned to this copy too
+                other._index = stem_index(other.stems)
+            pairs = self._aligned[other] = align_sentences(self.stems, other.stems, index=other._index)
+        return pairs
 
 
-def votes(doc_stems: Sequence[set[str]], copies: Sequence[Copy]) -> list[list[frozenset[str]]]:
+def votes(doc: Copy, copies: Sequence[Copy]) -> list[list[frozenset[str]]]:
     """Per sentence of the copy being scored, the word sets of the other copies' aligned sentences.
 
-    >>> a = Copy(Tokens("The city was freed."))
-    >>> [sorted(v) for v in votes([{"city", "freed"}], [a, a])[0]]
+    >>> a, b = Copy(Tokens("The city was freed.")), Copy(Tokens("The city was set free."))
+    >>> [sorted(v) for v in votes(b, [a, a])[0]]
     [['city', 'freed', 'the', 'was'], ['city', 'freed', 'the', 'was']]
     """
-    out: list[list[frozenset[str]]] = [[] for _ in doc_stems]
+    out: list[list[frozenset[str]]] = [[] for _ in doc.stems]
     for c in copies:
-        for i, j in align_sentences(doc_stems, c.stems):
+        for i, j in doc.aligned(c):
             out[i].append(c.words[j])
     return out
 

@@ -22,9 +22,11 @@ _DEBRIS = [
     (re.compile(r"<!--|-->|\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}"), 0.9, "a comment or template marker"),
 ]
 
-# a character each pattern cannot match without
-_NEEDS = {"an HTML tag": "<", "an HTML attribute (name=\"value\")": "=", "an HTML entity": "&",
-          "a CSS rule": "{", "a script statement": "(=", "a comment or template marker": "<>-{"}
+# strings each pattern cannot match without (one must be in the text): most texts have
+# no markup, and skip the scan
+_NEEDS = {"an HTML tag": ("<",), "an HTML attribute (name=\"value\")": ("=",), "an HTML entity": ("&",),
+          "a CSS rule": ("{",), "a script statement": ("function", "var", "window.", "document.", ";"),
+          "a comment or template marker": ("<!--", "-->", "{{", "{%")}
 
 
 def find_debris(text: str) -> list[Flag]:
@@ -39,8 +41,8 @@ def find_debris(text: str) -> list[Flag]:
     flags: list[Flag] = []
     taken: list[tuple[int, int]] = []
     for pattern, score, what in _DEBRIS:
-        if not any(c in text for c in _NEEDS[what]):
-            continue  # most texts have no markup: skip the regex scan
+        if not any(n in text for n in _NEEDS[what]):
+            continue
         for m in pattern.finditer(text):
             s, e = m.start(), m.end()
             if any(s < te and ts < e for ts, te in taken):

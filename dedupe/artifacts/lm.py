@@ -30,8 +30,9 @@ Four tests, none a threshold on a probability:
 Both background tests give power even to a one-document corpus; the corpus
 vouches for its own domain pairs. A small corpus has small ``E`` everywhere, so
 the pair and class tests stay silent rather than guessing.
-Counts live in sorted numpy arrays keyed by word ids, so a document's pairs are
-looked up in a few vectorised calls.
+Counts live in numpy arrays keyed by word ids (sorted, and hashed for look-ups:
+:class:`.background.HashedCounts`), so a document's pairs are looked up in a few
+vectorised calls.
 """
 from __future__ import annotations
 
@@ -39,16 +40,17 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, chain, count
+from typing import NamedTuple
 
 import numpy as np
 
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.types import Flag
 
-from .background import background
+from .background import HashedCounts, background
 from .lexicon import FUNCTION_CLASS, FUNCTION_CLASSES, english_table
 from .text import Tokens, make_flag
 from .wordclass import word_classes
@@ -93,6 +95,7 @@ MARK_PRIOR = 10.0
 _CLASSES = {name: k for k, name in enumerate(FUNCTION_CLASSES)}
 _COMMA = re.compile(",")
 _SHIFT = np.int64(32)
+_LOW = np.int64(0xFFFFFFFF)
 
 
 def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -117,6 +120,7 @@ class BigramModel:
         self._pending_marks: dict[str, list[np.ndarray]] = {m: [] for m in MARKS}
         self._keys = np.empty(0, np.int64)
         self._counts = np.empty(0, np.int64)
+        self._table = HashedCounts(self._keys, self._counts)  # the same counts, hashed for look-ups
         self._unigrams = np.empty(0, np.int64)
         self._marks = {m: np.empty(0, np.int64) for m in MARKS}  # per mark, per word id: how often beside it
         self._mark_rate = dict.fromkeys(MARKS, 0.0)  # per mark: its count over the corpus's words
@@ -124,7 +128,7 @@ class BigramModel:
         self._cls = np.empty(0, np.int64)
         self._bg = np.empty(0, np.int64)  # background word id per word id, -1 when unlisted
         self._followers = self._preceders = np.empty(0)
-        self._class_keys = self._class_n = np.empty(0, np.int64)
+        self._class_table = HashedCounts(np.empty(0, np.int64), np.empty(0, np.int64))  # "class beside word" codes
         self._rate_after = self._rate_before = np.zeros(len(_CLASSES))
         self._wc = np.empty(0, np.int64)  # word class per word id (a grammar word is its own), -1 when unknown
         self._wc_n = np.zeros(0)  # per class pair (class_pair_codes): its count
@@ -186,6 +190,7 @@ class BigramModel:
         if self._pending:
             keys = np.concatenate([np.repeat(self._keys, self._counts), *self._pending])
             self._keys, self._counts = np.unique(keys, return_counts=True)
+            self._table = HashedCounts(self._keys, self._counts)
             ids = np.concatenate(self._pending_ids)
             self._unigrams = np.bincount(ids, minlength=len(self.vocab)) + np.pad(
                 self._unigrams, (0, max(len(self.vocab) - len(self._unigrams), 0)))
@@ -235,7 +240,7 @@ class BigramModel:
         rc, lc = self._cls[right], self._cls[left]
         fo, pr = rc >= 0, lc >= 0
         codes = np.concatenate([_class_code(left[fo], rc[fo], True), _class_code(right[pr], lc[pr], False)])
-        self._class_keys, self._class_n = _merge(codes, np.concatenate([self._counts[fo], self._counts[pr]]))
+        self._class_table = HashedCounts(*_merge(codes, np.concatenate([self._counts[fo], self._counts[pr]])))
         pairs = max(int(self._counts.sum()), 1)
         self._rate_after = np.bincount(rc[fo], weights=self._counts[fo], minlength=k) / pairs
         self._rate_before = np.bincount(lc[pr], weights=self._counts[pr], minlength=k) / pairs
@@ -290,7 +295,7 @@ class BigramModel:
     def pair_counts(self, codes: np.ndarray) -> np.ndarray:
         """Corpus counts of pair codes (``id_a << 32 | id_b``)."""
         self.ready()
-        return _lookup(self._keys, self._counts, codes)
+        return self._table.get(codes)
 
     def pair_counts_of(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
         """How often the corpus has each word ``a`` right before word ``b`` (lower-case), in one look-up."""
@@ -351,16 +356,6 @@ def _class_code(word: np.ndarray, cls: np.ndarray, after: bool | np.ndarray) -> 
 def _merge(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     uniq, inverse = np.unique(keys, return_inverse=True)
     return uniq, np.bincount(inverse, weights=weights, minlength=len(uniq)).astype(np.int64)
-
-
-def _lookup(keys: np.ndarray, counts: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    if not len(keys):
-        return np.zeros(len(codes), np.int64)
-    # sorted queries walk the keys in order: far fewer cache misses than random probes
-    order = np.argsort(codes)
-    at = np.empty(len(codes), np.int64)
-    at[order] = np.minimum(np.searchsorted(keys, codes[order]), len(keys) - 1)
-    return np.where(keys[at] == codes, counts[at], 0)
 
 
 def find_improbable(tk: Tokens, model: BigramModel, *, fitted: bool = False,
@@ -439,22 +434,17 @@ def find_improbable_many(tks: Sequence[Tokens], model: BigramModel, *, fitted: S
     mask = _pair_masks(tks, first)
     usable = mask & lower[1:] & (lower[:-1] | opener[:-1])
     # the pairs of fitted documents: their own uses must not count as evidence for themselves
-    own = mask & np.array(fitted, bool)[doc]
+    own = _own_counts(model, a, b, doc, mask & np.array(fitted, bool)[doc], len(tks))
     u = np.flatnonzero(usable)
     both = np.concatenate([_join(a[u], b[u]), _join(b[u], a[u])])  # each pair, then the same pair swapped
-    looked = model.pair_counts(both)
-    looked -= _count_within(doc[own], _join(a, b)[own], np.concatenate([doc[u], doc[u]]), both)
+    looked = model.pair_counts(both) - own.pairs(np.concatenate([doc[u], doc[u]]), both)
     seen_pair, seen_swapped = np.zeros(n, np.int64), np.zeros(n, np.int64)
     seen_pair[u], seen_swapped[u] = looked[:len(u)], looked[len(u):]
     # the class counts are looked up only where the corpus expects the class often
     at = np.flatnonzero(usable & (e_class >= min_class_expected))
     class_codes = np.where(after[at], _class_code(a[at], cb[at], True), _class_code(b[at], np.maximum(ca[at], 0), False))
     seen_class = np.full(n, np.iinfo(np.int64).max)
-    seen_class[at] = _lookup(model._class_keys, model._class_n, class_codes)
-    if len(at):
-        fo, pr = own & (cb >= 0), own & (ca >= 0)
-        own_codes = np.concatenate([_class_code(a[fo], cb[fo], True), _class_code(b[pr], ca[pr], False)])
-        seen_class[at] -= _count_within(np.concatenate([doc[fo], doc[pr]]), own_codes, doc[at], class_codes)
+    seen_class[at] = model._class_table.get(class_codes) - own.classes(doc[at], class_codes)
     hit_pair = (e_pair >= min_expected) & (seen_pair <= MAX_SEEN_SHARE * e_pair)
     hit_class = (e_class >= min_class_expected) & (seen_class <= MAX_SEEN_SHARE * e_class)
     grammar = usable & ((ca >= 0) | (cb >= 0))
@@ -649,26 +639,30 @@ def _background_odds(model: BigramModel, a: np.ndarray, b: np.ndarray, seen: np.
     return odds, swap_odds
 
 
-def _pmi(model: BigramModel, x: np.ndarray, y: np.ndarray, seen: np.ndarray, association: np.ndarray) -> np.ndarray:
+def _pmi(model: BigramModel, x: np.ndarray, y: np.ndarray, seen: np.ndarray,
+         association: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Per pair of word ids, the log of its estimated count over the count independence predicts.
 
     The count is the background's plus this corpus's (scaled, as in
     :func:`_background_odds`); for a pair neither has seen, independence times the
-    association of the two words' classes, kept below the background's cut-off
-    (an unlisted pair was used fewer times than that). 0 for a word nobody knows.
+    association of the two words' classes (``association(at)``: of the pairs at
+    positions ``at``, asked only for those, as it costs more than the rest), kept
+    below the background's cut-off (an unlisted pair was used fewer times than
+    that). 0 for a word nobody knows.
     """
     bg = background()
     listed = bg.pair_counts(bg.codes(model._bg[x], model._bg[y]))
-    direct = listed + CORPUS_WEIGHT * bg.total / max(model.total, 1) * np.maximum(seen, 0)
+    count = listed + CORPUS_WEIGHT * bg.total / max(model.total, 1) * np.maximum(seen, 0)
     independent = bg.total * model._p[x] * model._p[y]
-    count = np.where(direct > 0, direct, np.minimum(independent * association, MISSING_SHARE * bg.cutoff))
     known = independent > 0
+    unseen = np.flatnonzero(known & (count <= 0))
+    count[unseen] = np.minimum(independent[unseen] * association(unseen), MISSING_SHARE * bg.cutoff)
     return np.where(known, np.log(np.where(known, count, 1.0) / np.where(known, independent, 1.0)), 0.0)
 
 
 def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: np.ndarray, neighbour: np.ndarray,
                   candidate: np.ndarray,
-                  seen_pair: np.ndarray, seen_swapped: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, ...]:
+                  seen_pair: np.ndarray, seen_swapped: np.ndarray, own: _Own) -> tuple[np.ndarray, ...]:
     """For each ``candidate`` pair, how much likelier (log) the sentence is with its two words swapped.
 
     Swapping words ``i`` and ``i + 1`` of "p a b n" changes three pairs: "p a",
@@ -680,7 +674,7 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
     sentence, lower-case); a pair beside it counts where it is a ``neighbour``
     (in the same sentence: a name beside it is evidence too). Returns the
     candidates' positions, the odds of the pair itself and those the left and
-    right neighbours add.
+    right neighbours add. ``own`` counts the tested documents' own uses (:func:`_own_counts`).
     """
     a, b = ids[:-1], ids[1:]
     u, v = np.flatnonzero(usable), np.flatnonzero(neighbour & ~usable)
@@ -699,15 +693,14 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
     seen[:len(u)], seen[len(u) + len(v):len(u) + len(v) + len(c)] = seen_pair[u], seen_swapped[c]
     fresh = np.r_[len(u):len(u) + len(v), len(u) + len(v) + len(c):len(x)]
     codes = _join(x[fresh], y[fresh])
-    seen[fresh] = model.pair_counts(codes) - _count_within(doc[own], _join(a, b)[own], doc[at[fresh]], codes)
-    # the text's own class pairs are no evidence either; class-pair codes are small, so
-    # (document, code) fits one key
-    width = np.int64(_class_count() ** 2)
-    mine = model.class_pair_codes(a[own], b[own])
-    own_classes = _count_in(doc[own][mine >= 0] * width + mine[mine >= 0],
-                            doc[at] * width + model.class_pair_codes(x, y))
-    association = model.class_association(x, y, own_classes)
-    association = _word_affinity(model, x, y, association, *_own_class_uses(model, a, b, doc, own), doc[at])
+    seen[fresh] = model.pair_counts(codes) - own.pairs(doc[at[fresh]], codes)
+
+    def association(k: np.ndarray) -> np.ndarray:
+        # the text's own class pairs are no evidence either
+        xk, yk, dk = x[k], y[k], doc[at[k]]
+        prior = model.class_association(xk, yk, own.class_pairs(dk, model.class_pair_codes(xk, yk)))
+        return _word_affinity(model, xk, yk, prior, own, dk)
+
     pmi = _pmi(model, x, y, seen, association)
     cur = np.zeros(len(a))
     cur[np.concatenate([u, v])] = pmi[:len(u) + len(v)]
@@ -718,26 +711,40 @@ def _reorder_odds(model: BigramModel, ids: np.ndarray, doc: np.ndarray, usable: 
     return c, swapped - cur[c], left, right
 
 
-def _own_class_uses(model: BigramModel, a: np.ndarray, b: np.ndarray, doc: np.ndarray,
-                    own: np.ndarray) -> tuple[np.ndarray, ...]:
-    """What the pairs ``own`` (of fitted documents) count, which is no evidence for
-    themselves: the codes of "a grammar-word class beside a word" (:func:`_class_code`)
-    with their documents, and the words that open or close a pair (a closing word's id
-    ``w`` as ``-1 - w``) with theirs."""
+class _Own(NamedTuple):
+    """What the pairs of fitted documents count, which is no evidence for themselves,
+    per document of a batch (:class:`_OwnCounts`, asked with (documents, codes)): the
+    word pairs (:func:`_join`), the grammar-word classes beside a word (:func:`_class_code`),
+    the word-class pairs (:meth:`BigramModel.class_pair_codes`), and the words that open
+    a pair (a word id ``w``) or close one (``-1 - w``)."""
+
+    pairs: _OwnCounts
+    classes: _OwnCounts
+    class_pairs: _OwnCounts
+    words: _OwnCounts
+
+
+def _own_counts(model: BigramModel, a: np.ndarray, b: np.ndarray, doc: np.ndarray, own: np.ndarray,
+                n_docs: int) -> _Own:
+    """:class:`_Own` of the pairs ``a[own]``, ``b[own]`` of the documents ``doc[own]`` (of ``n_docs``)."""
     ca, cb = model._cls[a], model._cls[b]
     fo, pr = own & (cb >= 0), own & (ca >= 0)
-    codes = np.concatenate([_class_code(a[fo], cb[fo], True), _class_code(b[pr], ca[pr], False)])
-    words = np.concatenate([a[own], -1 - b[own]])
-    return np.concatenate([doc[fo], doc[pr]]), codes, np.concatenate([doc[own], doc[own]]), words
+    classes = np.concatenate([_class_code(a[fo], cb[fo], True), _class_code(b[pr], ca[pr], False)])
+    class_pairs = model.class_pair_codes(a[own], b[own])
+    known = class_pairs >= 0
+    return _Own(pairs=_OwnCounts(doc[own], _join(a[own], b[own]), n_docs),
+                classes=_OwnCounts(np.concatenate([doc[fo], doc[pr]]), classes, n_docs),
+                class_pairs=_OwnCounts(doc[own][known], class_pairs[known], n_docs),
+                words=_OwnCounts(np.concatenate([doc[own], doc[own]]), np.concatenate([a[own], -1 - b[own]]), n_docs))
 
 
-def _word_affinity(model: BigramModel, x: np.ndarray, y: np.ndarray, prior: np.ndarray,
-                   own_doc: np.ndarray, own_codes: np.ndarray, own_word_doc: np.ndarray, own_words: np.ndarray,
+def _word_affinity(model: BigramModel, x: np.ndarray, y: np.ndarray, prior: np.ndarray, own: _Own,
                    query_doc: np.ndarray) -> np.ndarray:
     """Per pair of a content word and a grammar word: how much more often the corpus puts
     that grammar word's class on that side of the content word than the word's frequency
     predicts, shrunk towards ``prior`` (the word classes' association) by AFFINITY_PRIOR
-    pairs; ``prior`` elsewhere.
+    pairs; ``prior`` elsewhere. ``own`` counts the uses of the documents ``query_doc``
+    (one per pair) that are no evidence (:func:`_own_counts`).
 
     Why: a part-of-speech class pools words that behave apart. The BBC news corpus
     has a determiner after "strong" twice where its uses predict 26, which the pooled
@@ -752,10 +759,10 @@ def _word_affinity(model: BigramModel, x: np.ndarray, y: np.ndarray, prior: np.n
     word = np.where(after[at], x[at], y[at])
     cls = np.maximum(np.where(after[at], cy[at], cx[at]), 0)
     codes = _class_code(word, cls, after[at])
-    seen = _lookup(model._class_keys, model._class_n, codes) - _count_within(own_doc, own_codes, query_doc[at], codes)
+    seen = model._class_table.get(codes) - own.classes(query_doc[at], codes)
     # the word's own uses in the tested document are no evidence either
-    uses = np.where(after[at], model._followers[word], model._preceders[word]) - _count_within(
-        own_word_doc, own_words, query_doc[at], np.where(after[at], word, -1 - word))
+    uses = np.where(after[at], model._followers[word], model._preceders[word]) - own.words(
+        query_doc[at], np.where(after[at], word, -1 - word))
     expected = np.maximum(uses, 0) * np.where(after[at], model._rate_after[cls], model._rate_before[cls])
     out = prior.copy()
     out[at] = (np.maximum(seen, 0) + AFFINITY_PRIOR * prior[at]) / (expected + AFFINITY_PRIOR)
@@ -843,32 +850,49 @@ def _marked(model: BigramModel, reorder: tuple[np.ndarray, ...], tks: Sequence[T
     return (c, core, left, right), at["after_comma"] | at["start"], at["end"] | at["before_comma"]
 
 
-def _count_in(values: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """How often each query occurs in ``values``.
+class _OwnCounts:
+    """How often each code occurs among the values of its group (a document of a batch):
+    the values are counted once, then asked about as often as needed.
 
-    >>> _count_in(np.array([5, 3, 5]), np.array([5, 4, 3])).tolist()
-    [2, 0, 1]
+    A code is two 32-bit halves (:func:`_join`, :func:`_class_code`, or a small
+    int); each value and its group make one key, the halves re-based to the range
+    the values span (a code outside it occurs in no group), or, for a range too
+    wide for 63 bits, the code replaced by its rank among the values.
+
+    >>> own = _OwnCounts(np.array([0, 0, 1]), np.array([7, 7, 9]), n_groups=2)
+    >>> own(np.array([0, 1, 1, 1]), np.array([7, 7, 9, 4])).tolist()
+    [2, 0, 1, 0]
+    >>> wide = _OwnCounts(np.array([0, 1]), np.array([5, (1 << 62) | 0xFFFFFFFF]), n_groups=2)
+    >>> wide(np.array([0, 1, 1]), np.array([5, 5, (1 << 62) | 0xFFFFFFFF])).tolist()
+    [1, 0, 1]
     """
-    values = np.sort(values)
-    # sorted queries walk the values in order: far fewer cache misses than random probes
-    order = np.argsort(queries)
-    ordered = queries[order]
-    out = np.empty(len(queries), np.int64)
-    out[order] = np.searchsorted(values, ordered, "right") - np.searchsorted(values, ordered, "left")
-    return out
 
+    def __init__(self, groups: np.ndarray, values: np.ndarray, n_groups: int):
+        self._ranks = None
+        if not len(values):
+            self._keys = self._counts = np.empty(0, np.int64)
+            return
+        high, low = values >> _SHIFT, values & _LOW
+        self._h0, self._rows, self._width = int(high.min()), int(high.max() - high.min()) + 1, int(low.max()) + 1
+        self._size = self._rows * self._width
+        if n_groups * self._size < 1 << 62:
+            keys = groups * np.int64(self._size) + (high - self._h0) * self._width + low
+        else:
+            self._ranks = np.unique(values)
+            self._size = len(self._ranks)
+            keys = groups * np.int64(self._size) + np.searchsorted(self._ranks, values)
+        keys = np.sort(keys)
+        edges = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1], [True]]))
+        self._keys, self._counts = keys[edges[:-1]], np.diff(edges)
 
-def _count_within(groups: np.ndarray, values: np.ndarray, query_groups: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """How often each query occurs among the values of its own group (its document).
-
-    Codes fill 64 bits, so each is replaced by its rank among all codes, which
-    leaves room to put the group in the same key.
-
-    >>> _count_within(np.array([0, 0, 1]), np.array([7, 7, 9]), np.array([0, 1, 1]), np.array([7, 7, 9])).tolist()
-    [2, 0, 1]
-    """
-    if not len(values) or not len(queries):
-        return np.zeros(len(queries), np.int64)
-    uniq, inverse = np.unique(np.concatenate([values, queries]), return_inverse=True)
-    key = np.concatenate([groups, query_groups]).astype(np.int64) * len(uniq) + inverse.ravel()
-    return _count_in(key[:len(values)], key[len(values):])
+    def __call__(self, groups: np.ndarray, queries: np.ndarray) -> np.ndarray:
+        if not len(self._keys) or not len(queries):
+            return np.zeros(len(queries), np.int64)
+        if self._ranks is None:
+            high, low = (queries >> _SHIFT) - self._h0, queries & _LOW
+            inside, slot = (high >= 0) & (high < self._rows) & (low < self._width), high * self._width + low
+        else:
+            slot = np.minimum(np.searchsorted(self._ranks, queries), len(self._ranks) - 1)
+            inside = self._ranks[slot] == queries
+        at = np.minimum(np.searchsorted(self._keys, groups * np.int64(self._size) + slot), len(self._keys) - 1)
+        return np.where(inside & (self._keys[at] == groups * np.int64(self._size) + slot), self._counts[at], 0)

@@ -82,8 +82,10 @@ class ArtifactScorer:
         tk = self._tokens.get(key)
         if tk is None:
             if len(self._tokens) >= TOKENS_CACHE:
-                self._tokens.clear()
-                self._copies.clear()
+                # the older half goes: the texts of the task at hand stay for its cluster signals
+                for old in list(self._tokens)[:TOKENS_CACHE // 2]:
+                    del self._tokens[old]
+                    self._copies.pop(old, None)
             tk = self._tokens[key] = Tokens(text)
         return tk
 
@@ -167,10 +169,9 @@ class ArtifactScorer:
         flags = list(self.candidates([text])[0])
         if divergent:
             ref_tk, ref_copy = self._prepared(reference)
-            flags += [f for f in find_divergent(tk, ref_tk, self._model, doc_stems=copy.stems, ref_stems=ref_copy.stems)
-                      if f.kind in on]
+            flags += [f for f in find_divergent(tk, ref_tk, self._model, pairs=copy.aligned(ref_copy)) if f.kind in on]
         if consensus:
-            flags += find_consensus(tk, votes(copy.stems, [self._prepared(c)[1] for c in copies[:MAX_VOTERS]]))
+            flags += find_consensus(tk, votes(copy, [self._prepared(c)[1] for c in copies[:MAX_VOTERS]]))
         return self._finish(text, flags, skip)
 
     def score_many(self, texts: Sequence[str], *, skips: Sequence[Sequence[Span]] | None = None

@@ -3,7 +3,6 @@ import pytest
 
 from dedupe.artifacts import ArtifactScorer
 from dedupe.artifacts.consensus import Copy, find_consensus, votes
-from dedupe.artifacts.align import sentence_stems
 from dedupe.artifacts.text import Tokens
 from dedupe.errors import ConfigError
 
@@ -18,7 +17,7 @@ COPY = "The rebels finished the encirclement of the harbour town on Friday.\nFar
 
 def _flags(text, others):
     tk = Tokens(text)
-    return find_consensus(tk, votes(sentence_stems(tk), [Copy(Tokens(o)) for o in others]))
+    return find_consensus(tk, votes(Copy(tk), [Copy(Tokens(o)) for o in others]))
 
 
 def test_consensus_flags_the_odd_wording_only():

@@ -1,4 +1,6 @@
 """[improbable] with the background bigram list: power on one document, no flags on honest text."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -7,6 +9,8 @@ from dedupe.artifacts.lm import BigramModel, find_improbable
 from dedupe.artifacts.text import Tokens
 from dedupe.artifacts.wordclass import word_classes
 from dedupe.errors import ConfigError
+
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 
 
 def _alone(text, **kw):
@@ -172,7 +176,7 @@ def test_an_adverb_moves_past_a_grammar_word_without_a_word_order_error():
 def test_a_frequent_words_own_neighbours_outweigh_its_word_class():
     # the corpus writes "strong" and "quiet" (both adjectives, JJ) often, with a
     # determiner before them and never after; "gargantuan" (JJ too) it never met
-    from dedupe.artifacts.lm import _word_affinity
+    from dedupe.artifacts.lm import _own_counts, _word_affinity
 
     model = BigramModel().fit([Tokens("The team made a strong start and the fans were quiet all game.")] * 40
                               + [Tokens("He read the paper. We gave them the keys and they left the quiet town.")] * 40)
@@ -180,8 +184,38 @@ def test_a_frequent_words_own_neighbours_outweigh_its_word_class():
     model.ready()  # the unseen word gets its (empty) counts
     prior = np.ones(3)
     none = np.empty(0, np.int64)
-    strong, rare, two_grammar = _word_affinity(model, x, y, prior, none, none, none, none,
-                                               np.zeros(3, np.int64)).tolist()
+    no_own = _own_counts(model, none, none, none, np.empty(0, bool), n_docs=1)  # a document that was not fitted
+    strong, rare, two_grammar = _word_affinity(model, x, y, prior, no_own, np.zeros(3, np.int64)).tolist()
     assert strong < 0.2 * rare  # "strong a": its 40 uses (8 determiners expected after them) are evidence enough
     assert 0.5 < rare <= 1.0  # an unseen word keeps its class's association
     assert two_grammar == 1.0  # only a content word beside a grammar word has an affinity
+
+
+def test_hashed_pair_counts_are_the_counted_pairs():
+    # every pair the seeds make, each swapped (mostly unseen), and codes of unknown words
+    from dedupe.artifacts.lm import _join
+
+    model = BigramModel().fit(Tokens(p.read_text(encoding="utf-8")) for p in SEEDS)
+    model.ready()
+    counted = dict(zip(model._keys.tolist(), model._counts.tolist()))
+    a, b = model._keys >> 32, model._keys & 0xFFFFFFFF
+    codes = np.concatenate([model._keys, _join(b, a), np.array([-1, 1 << 40])])
+    assert model.pair_counts(codes).tolist() == [counted.get(c, 0) for c in codes.tolist()]
+    assert sum(counted.values()) == int(model.pair_counts(model._keys).sum()) > 1000
+
+
+def test_own_counts_count_each_documents_own_pairs():
+    from collections import Counter
+
+    from dedupe.artifacts.lm import _join, _OwnCounts
+
+    tks = [Tokens(p.read_text(encoding="utf-8")) for p in SEEDS]
+    model = BigramModel().fit(tks)
+    pairs = [_join(model.ids(tk)[:-1], model.ids(tk)[1:]) for tk in tks]
+    groups = np.concatenate([np.full(len(p), k) for k, p in enumerate(pairs)])
+    own = _OwnCounts(groups, np.concatenate(pairs), n_groups=len(tks))
+    # each document asked about its own pairs and the next document's
+    for k, p in enumerate(pairs):
+        other = pairs[(k + 1) % len(pairs)]
+        queries = np.concatenate([p, other])
+        assert own(np.full(len(queries), k), queries).tolist() == [Counter(p.tolist())[q] for q in queries.tolist()]
