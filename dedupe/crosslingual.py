@@ -213,7 +213,10 @@ class _Matches:
         strong = np.flatnonzero(sims.data >= self.floor)
         column, row = sims.indices[strong], np.searchsorted(sims.indptr, strong, side="right") - 1
         targets = block_ids[column]
-        keep = (self.code[targets] != query_code[row]) & (block_codes[column] != row_code[row])
+        # Two parts in two languages, one of them the main one: the terms were
+        # narrowed to what the main language shares (shared_terms).
+        keep = ((self.code[targets] != query_code[row]) & (block_codes[column] != row_code[row])
+                & ((block_codes[column] == self.majority) | (row_code[row] == self.majority)))
         queries, targets, values = owner[row[keep]], targets[keep], sims.data[strong][keep]
         # A unit's best part pair: the first of each (query, target) sorted by falling similarity.
         order = np.lexsort((-values, targets, queries))

@@ -75,6 +75,9 @@ def _link_by_brute_force(groups, languages, matrix, min_similarity, margin):
     dense = matrix.toarray()
     codes = np.array([sorted(set(languages)).index(lang) for lang in languages])
     majority = Counter(codes.tolist()).most_common(1)[0][0]
+    # only the terms written both in the main language and in another count
+    dense = dense * ((dense[codes == majority] > 0).any(axis=0) & (dense[codes != majority] > 0).any(axis=0))
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
     groups = [list(g) for g in groups]
     for _ in range(3):
         grouped = {m for g in groups for m in g}
