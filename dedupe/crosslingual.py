@@ -13,13 +13,17 @@ After clustering, every group -- a cluster or a document alone -- in a
 language other than the corpus's most common one is a *query*. It is compared
 with every group in another language by the cosine of their centroids (the
 normalised sum of their members' term rows: a cluster of ten translations
-carries the names and numbers of all ten). A group that spans languages has a
-centroid per language, and two groups are as similar as their most similar
-parts in two languages: once an English source has joined its twelve Icelandic
+carries the names and numbers of all ten), on the terms that the main language
+and some other language both write (:func:`shared_terms`: a Japanese text's
+kanji pairs only lengthened its centroid, and its cosines to every English text
+shrank alike). A group that spans languages has a centroid per language, and
+two groups are as similar as their most similar parts in two languages, one of
+them the main one: once an English source has joined its twelve Icelandic
 translations, a Japanese translation of it still meets the English text, not
-an average diluted twelve to one by Icelandic words it shares nothing with
-(5 of 36 such stories of the 100k benchmark tier join so; in the others the
-Japanese versions are too weak a match for their source). The query joins its best match when
+an average diluted twelve to one by Icelandic words it shares nothing with.
+Two parts in two other languages (a Russian and a Ukrainian text) are not
+compared: narrowed to what each shares with the main language, a few names
+and numbers, two unrelated sources would meet on one date. The query joins its best match when
 that similarity reaches ``min_similarity`` and is ``margin`` times the next
 best group's (or ``min_similarity``, where no other group is close): one
 story's translations stand out, stories that only share actors do not. Each
@@ -205,9 +209,10 @@ class _Matches:
                  block_ids: np.ndarray, block_codes: np.ndarray,
                  block: sp.csr_matrix) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per query unit, ``(unit ids, similarities)`` of the block's units in
-        another language whose best pair of parts in two languages reaches
-        ``floor``. ``rows``: the queries' part centroids; ``query``: each
-        row's query, its language code, its query's code, and the query count."""
+        another language whose best pair of parts in two languages (one the
+        main one) reaches ``floor``. ``rows``: the queries' part centroids;
+        ``query``: each row's query, its language code, its query's code, and
+        the query count."""
         owner, row_code, query_code, n_queries = query
         sims = rows @ block
         strong = np.flatnonzero(sims.data >= self.floor)
