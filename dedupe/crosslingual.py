@@ -147,11 +147,11 @@ class _Matches:
     language), kept from one pass to the next.
 
     Queries' centroids come from ``matrix``, targets' from ``shared`` (see
-    :func:`shared_terms`). Units are known by ``(first member, size)``: they only grow by joining, so
-    a unit with the same first member and size is the same unit. Each gets an
-    id when first seen; the column block of its language parts' centroids
-    (:func:`_parts`, transposed, for the units new in that pass) is kept for
-    the queries that come later.
+    :func:`shared_terms`). Units are known by ``(first member, size)``: they
+    only grow by joining, so a unit with the same first member and size is the
+    same unit. Each gets an id when first seen; the column block of its
+    language parts' centroids (:func:`_parts`, transposed, for the units new in
+    that pass) is kept for the queries that come later.
     """
 
     def __init__(self, matrix: sp.csr_matrix, shared: sp.csr_matrix, doc_code: np.ndarray, min_similarity: float):
@@ -225,8 +225,8 @@ class _Matches:
         strong = np.flatnonzero(sims.data >= self.floor)
         column, row = sims.indices[strong], np.searchsorted(sims.indptr, strong, side="right") - 1
         targets = block_ids[column]
-        # Two parts in two languages, one of them the main one: the terms were
-        # narrowed to what the main language shares (shared_terms).
+        # Two parts in two languages, one of them the main one: targets are
+        # narrowed to what the main language shares with the others (shared_terms).
         keep = ((self.code[targets] != query_code[row]) & (block_codes[column] != row_code[row])
                 & ((block_codes[column] == self.majority) | (row_code[row] == self.majority)))
         queries, targets, values = owner[row[keep]], targets[keep], sims.data[strong][keep]
