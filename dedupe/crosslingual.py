@@ -71,7 +71,7 @@ def link_languages(
     languages: Sequence[str | None],
     matrix: sp.csr_matrix,
     *,
-    min_similarity: float = 0.05,
+    min_similarity: float = 0.08,
     margin: float = 1.5,
     allow: Callable[[np.ndarray, np.ndarray], bool] | None = None,
 ) -> tuple[list[list[int]], list[Pair]]:
@@ -81,7 +81,7 @@ def link_languages(
     what tied them. ``allow(query members, target members)``, when given, can
     refuse a link (the number check of :mod:`dedupe.numberset`)."""
     if not 0.0 <= min_similarity <= 1.0:
-        raise ConfigError(f"min_similarity={min_similarity!r} must be from 0 to 1 (default 0.05)")
+        raise ConfigError(f"min_similarity={min_similarity!r} must be from 0 to 1 (default 0.08)")
     if not 1.0 <= margin <= 100.0:
         raise ConfigError(f"margin={margin!r} must be from 1 to 100 (default 1.5)")
     n = matrix.shape[0]
