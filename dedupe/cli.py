@@ -96,7 +96,7 @@ def scan(
     min_numbers: int = typer.Option(3, help="Distinct numbers (2+ digits) both documents need for that check."),
     min_support: float = typer.Option(0.5, help="Share of cross pairs that must be copies to merge two clusters."),
     link_similarity: float = typer.Option(
-        0.05, help="Similarity at which a group in another language joins its story (1: no links)."),
+        0.08, help="Similarity at which a group in another language joins its story (1: no links)."),
     link_margin: float = typer.Option(1.5, help="How far that best match must stand out over the next best."),
     min_score: float = typer.Option(0.5, help="Keep artifact flags scoring at least this (0-1)."),
     workers: int = typer.Option(default_workers(), help="Worker processes for the per-document stages."),

@@ -149,12 +149,12 @@ class ClusterConfig:
     ``link_similarity`` of 1 turns it off)."""
 
     min_support: float = 0.5
-    link_similarity: float = 0.05
+    link_similarity: float = 0.08
     link_margin: float = 1.5
 
     def __post_init__(self):
         _check_range("min_support", self.min_support, 0.0, 1.0, 0.5)
-        _check_range("link_similarity", self.link_similarity, 0.0, 1.0, 0.05)
+        _check_range("link_similarity", self.link_similarity, 0.0, 1.0, 0.08)
         _check_range("link_margin", self.link_margin, 1.0, 100.0, 1.5)
 
 

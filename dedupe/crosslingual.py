@@ -13,13 +13,21 @@ After clustering, every group -- a cluster or a document alone -- in a
 language other than the corpus's most common one is a *query*. It is compared
 with every group in another language by the cosine of their centroids (the
 normalised sum of their members' term rows: a cluster of ten translations
-carries the names and numbers of all ten). A group that spans languages has a
-centroid per language, and two groups are as similar as their most similar
-parts in two languages: once an English source has joined its twelve Icelandic
-translations, a Japanese translation of it still meets the English text, not
-an average diluted twelve to one by Icelandic words it shares nothing with
-(5 of 36 such stories of the 100k benchmark tier join so; in the others the
-Japanese versions are too weak a match for their source). The query joins its best match when
+carries the names and numbers of all ten). The query's centroid is made of
+all its terms, so a long text that shares one date with a target is a weak
+match; the target's only of the terms that the main language and some other
+language both write (:func:`shared_terms`), so a target is measured by what a
+translation of it could share: on full rows, an English text with many words
+no Japanese text writes met its own Japanese source less well than a short
+text that shared a date with it. A group that spans languages has a centroid
+per language, and two groups are as similar as their most similar parts in two
+languages, one of them the main one: once an English source has joined its
+twelve Icelandic translations, a Japanese translation of it still meets the
+English text, not an average diluted twelve to one by Icelandic words it
+shares nothing with. Two parts in two other languages (a Russian and a
+Ukrainian text) are not compared: each narrowed to what it shares with the
+main language, two unrelated sources met on a few names and numbers. The
+query joins its best match when
 that similarity reaches ``min_similarity`` and is ``margin`` times the next
 best group's (or ``min_similarity``, where no other group is close): one
 story's translations stand out, stories that only share actors do not. Each
@@ -52,6 +60,8 @@ from dedupe.types import Pair
 
 # Query rows multiplied at once: bounds the sparse product held in memory.
 _CHUNK = 256
+# Term rows narrowed at once by shared_terms: bounds its per-entry arrays.
+_ROW_BLOCK = 1 << 16
 # Linking passes at most; on the benchmark tiers the third finds nothing new.
 _PASSES = 3
 
@@ -61,7 +71,7 @@ def link_languages(
     languages: Sequence[str | None],
     matrix: sp.csr_matrix,
     *,
-    min_similarity: float = 0.05,
+    min_similarity: float = 0.08,
     margin: float = 1.5,
     allow: Callable[[np.ndarray, np.ndarray], bool] | None = None,
 ) -> tuple[list[list[int]], list[Pair]]:
@@ -71,7 +81,7 @@ def link_languages(
     what tied them. ``allow(query members, target members)``, when given, can
     refuse a link (the number check of :mod:`dedupe.numberset`)."""
     if not 0.0 <= min_similarity <= 1.0:
-        raise ConfigError(f"min_similarity={min_similarity!r} must be from 0 to 1 (default 0.05)")
+        raise ConfigError(f"min_similarity={min_similarity!r} must be from 0 to 1 (default 0.08)")
     if not 1.0 <= margin <= 100.0:
         raise ConfigError(f"margin={margin!r} must be from 1 to 100 (default 1.5)")
     n = matrix.shape[0]
@@ -79,7 +89,7 @@ def link_languages(
         raise ConfigError(f"{len(languages)} languages for {n} term rows; give one per document")
     codes = {lang: k for k, lang in enumerate(sorted({lang or "" for lang in languages}))}
     doc_code = np.array([codes[lang or ""] for lang in languages], dtype=np.int64)
-    matches = _Matches(matrix, doc_code, min_similarity)
+    matches = _Matches(matrix, shared_terms(matrix, doc_code), doc_code, min_similarity)
     groups, pairs = [list(g) for g in groups], []
     # A second pass lets a third language find the story through the versions
     # that joined it in the first (a Japanese translation of an English source
@@ -96,19 +106,56 @@ def link_languages(
     return groups, pairs
 
 
+def shared_terms(matrix: sp.csr_matrix, doc_code: np.ndarray) -> sp.csr_matrix:
+    """The term rows (renormalised) narrowed to the columns that documents in
+    the most common language and documents in some other language both use:
+    what link targets are measured on.
+
+    A link rests on what two languages both write -- names, numbers, cognates.
+    A term no other language writes (an English text's own words, a Japanese
+    text's kanji pairs and katakana spellings) never adds to a product across
+    languages, but it does add to a target's length, so on full rows a target
+    rich in such words ranked below a short one that shares a date with the
+    query (Japanese WMT sources among English versions of 20 stories: 7 joined
+    their story, 17 on narrowed targets, ``tests/test_crosslingual.py``). Rows
+    are narrowed block by block, so no array as long as the whole matrix's
+    entries is made.
+
+    >>> m = shared_terms(sp.csr_matrix(np.array([[1.0, 1, 0], [1, 0, 1]])), np.array([0, 1]))
+    >>> m.toarray().tolist()
+    [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+    """
+    majority = _majority(doc_code) if len(doc_code) else 0
+    in_main, in_other = (np.zeros(matrix.shape[1], dtype=bool) for _ in range(2))
+    blocks = [(lo, min(lo + _ROW_BLOCK, matrix.shape[0])) for lo in range(0, matrix.shape[0], _ROW_BLOCK)]
+    for lo, hi in blocks:
+        block = matrix[lo:hi]
+        main = np.repeat(doc_code[lo:hi] == majority, np.diff(block.indptr))
+        in_main[block.indices[main]] = True
+        in_other[block.indices[~main]] = True
+    keep, narrowed = in_main & in_other, []
+    for lo, hi in blocks:
+        block = matrix[lo:hi]
+        kept = keep[block.indices]
+        indptr = np.concatenate([[0], np.cumsum(kept)])[block.indptr]  # entries kept before each row
+        narrowed.append(sp.csr_matrix((block.data[kept], block.indices[kept], indptr), shape=block.shape))
+    return normalize(sp.vstack(narrowed, format="csr") if narrowed else matrix[:0], copy=False)
+
+
 class _Matches:
     """Each query unit's similar units (at least ``min_similarity``, other
     language), kept from one pass to the next.
 
-    Units are known by ``(first member, size)``: they only grow by joining, so
-    a unit with the same first member and size is the same unit. Each gets an
-    id when first seen; the column block of its language parts' centroids
-    (:func:`_parts`, transposed, for the units new in that pass) is kept for
-    the queries that come later.
+    Queries' centroids come from ``matrix``, targets' from ``shared`` (see
+    :func:`shared_terms`). Units are known by ``(first member, size)``: they
+    only grow by joining, so a unit with the same first member and size is the
+    same unit. Each gets an id when first seen; the column block of its
+    language parts' centroids (:func:`_parts`, transposed, for the units new in
+    that pass) is kept for the queries that come later.
     """
 
-    def __init__(self, matrix: sp.csr_matrix, doc_code: np.ndarray, min_similarity: float):
-        self.matrix, self.doc_code, self.floor = matrix, doc_code, min_similarity
+    def __init__(self, matrix: sp.csr_matrix, shared: sp.csr_matrix, doc_code: np.ndarray, min_similarity: float):
+        self.matrix, self.shared, self.doc_code, self.floor = matrix, shared, doc_code, min_similarity
         self.majority = Counter(doc_code.tolist()).most_common(1)[0][0] if len(doc_code) else 0
         self.ids: dict[tuple[int, int], int] = {}
         self.code = np.empty(0, dtype=np.int64)  # each id's language code
@@ -146,7 +193,7 @@ class _Matches:
                 fresh.append(k)
         if fresh:
             self.code = np.concatenate([self.code, [_majority(self.doc_code[units[k]]) for k in fresh]])
-            owner, codes, block = _parts([units[k] for k in fresh], self.doc_code, self.matrix)
+            owner, codes, block = _parts([units[k] for k in fresh], self.doc_code, self.shared)
             self.blocks.append((ids[fresh][owner], codes, block.T.tocsr()))
         return ids, bool(fresh)
 
@@ -169,15 +216,19 @@ class _Matches:
                  block_ids: np.ndarray, block_codes: np.ndarray,
                  block: sp.csr_matrix) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per query unit, ``(unit ids, similarities)`` of the block's units in
-        another language whose best pair of parts in two languages reaches
-        ``floor``. ``rows``: the queries' part centroids; ``query``: each
-        row's query, its language code, its query's code, and the query count."""
+        another language whose best pair of parts in two languages (one the
+        main one) reaches ``floor``. ``rows``: the queries' part centroids;
+        ``query``: each row's query, its language code, its query's code, and
+        the query count."""
         owner, row_code, query_code, n_queries = query
         sims = rows @ block
         strong = np.flatnonzero(sims.data >= self.floor)
         column, row = sims.indices[strong], np.searchsorted(sims.indptr, strong, side="right") - 1
         targets = block_ids[column]
-        keep = (self.code[targets] != query_code[row]) & (block_codes[column] != row_code[row])
+        # Two parts in two languages, one of them the main one: targets are
+        # narrowed to what the main language shares with the others (shared_terms).
+        keep = ((self.code[targets] != query_code[row]) & (block_codes[column] != row_code[row])
+                & ((block_codes[column] == self.majority) | (row_code[row] == self.majority)))
         queries, targets, values = owner[row[keep]], targets[keep], sims.data[strong][keep]
         # A unit's best part pair: the first of each (query, target) sorted by falling similarity.
         order = np.lexsort((-values, targets, queries))
