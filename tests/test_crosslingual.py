@@ -137,6 +137,27 @@ def test_kept_matches_link_as_recomputing_every_pass_would(seed):
         assert linked == _link_by_brute_force(groups, languages, matrix, min_similarity, margin)
 
 
+def _add_sources_and_english_versions(stories, rng, docs, truth):
+    """Each WMT story's source and up to three of its English versions, labelled by story."""
+    for group, records in stories:
+        english = [r for r in records if r["lang"] == "en"]
+        for r in [*rng.sample(english, min(3, len(english))), *(r for r in records if r["variant"] == "src")]:
+            docs.append(Document(id=r["id"], text=r["text"]))
+            truth[r["id"]] = group
+
+
+def _add_alone(records, docs, truth):
+    """Documents that are a story of their own."""
+    for r in records:
+        docs.append(Document(id=r["id"], text=r["text"]))
+        truth[r["id"]] = r["id"]
+
+
+def _reuters_distractors():
+    """Fifty Reuters articles spread over the first 3,000 long ones."""
+    return itertools.islice((r for r in iter_corpus("reuters21578") if len(r["text"]) > 600), 0, 3000, 60)
+
+
 @pytest.mark.corpora
 def test_wmt_sources_join_their_translations_and_strays_stay_alone(corpora):
     """Real WMT stories (Russian, Ukrainian, Japanese, Icelandic... sources with
@@ -146,18 +167,10 @@ def test_wmt_sources_join_their_translations_and_strays_stay_alone(corpora):
     stories = [(g, rs) for g, rs in wmt_stories().items() if any(r["variant"] == "src" and r["lang"] != "en" for r in rs)]
     rng.shuffle(stories)
     docs, truth = [], {}
-    for group, records in stories[:25]:
-        english = [r for r in records if r["lang"] == "en"]
-        for r in [*rng.sample(english, min(3, len(english))), *(r for r in records if r["variant"] == "src")]:
-            docs.append(Document(id=r["id"], text=r["text"]))
-            truth[r["id"]] = group
+    _add_sources_and_english_versions(stories[:25], rng, docs, truth)
     strays = [r for _, records in stories[25:40] for r in records if r["variant"] == "src"]
-    for r in strays:
-        docs.append(Document(id=r["id"], text=r["text"]))
-        truth[r["id"]] = r["id"]
-    for r in itertools.islice((r for r in iter_corpus("reuters21578") if len(r["text"]) > 600), 0, 3000, 60):
-        docs.append(Document(id=r["id"], text=r["text"]))
-        truth[r["id"]] = r["id"]
+    _add_alone(strays, docs, truth)
+    _add_alone(_reuters_distractors(), docs, truth)
     linked = scan_documents(docs, ScanConfig(score=False))
     alone = scan_documents(docs, ScanConfig(score=False, cluster=ClusterConfig(link_similarity=1.0)))
 
@@ -188,14 +201,8 @@ def test_japanese_sources_join_their_english_versions(corpora):
     stories = [(g, rs) for g, rs in wmt_stories().items() if any(r["variant"] == "src" and r["lang"] == "ja" for r in rs)]
     rng.shuffle(stories)
     docs, story_of = [], {}
-    for group, records in stories[:20]:
-        english = [r for r in records if r["lang"] == "en"]
-        for r in [*rng.sample(english, min(3, len(english))), *(r for r in records if r["variant"] == "src")]:
-            docs.append(Document(id=r["id"], text=r["text"]))
-            story_of[r["id"]] = group
-    for r in itertools.islice((r for r in iter_corpus("reuters21578") if len(r["text"]) > 600), 0, 3000, 60):
-        docs.append(Document(id=r["id"], text=r["text"]))
-        story_of[r["id"]] = r["id"]
+    _add_sources_and_english_versions(stories[:20], rng, docs, story_of)
+    _add_alone(_reuters_distractors(), docs, story_of)
     result = scan_documents(docs, ScanConfig(score=False))
     clusters = [{result.documents[m].id for m in c.members} for c in result.clusters]
     sources = [r["id"] for _, records in stories[:20] for r in records if r["variant"] == "src"]
