@@ -83,6 +83,7 @@ def scan(
     num_perm: int = typer.Option(128, help="MinHash permutations."),
     seed: int = typer.Option(1, help="MinHash seed."),
     max_df: float = typer.Option(0.03, help="Leave out shingles found in more than this share of documents."),
+    max_df_docs: int = typer.Option(3000, help="... or in more than this many documents (large corpora)."),
     bands: int = typer.Option(64, help="LSH bands."),
     rows: int = typer.Option(2, help="LSH rows per band."),
     window: int = typer.Option(64, help="Pairs per document inside one huge LSH bucket."),
@@ -121,7 +122,7 @@ def scan(
             read=ReadConfig(text_field=text_field, id_field=id_field, max_bytes=max_bytes),
             boilerplate=BoilerplateConfig(min_docs=min_docs, use_prior=not no_prior),
             shingle=ShingleConfig(kind=shingle, ngram=ngram, stem=stem, max_zipf=max_zipf),
-            sign=SignConfig(num_perm=num_perm, seed=seed, max_df=max_df),
+            sign=SignConfig(num_perm=num_perm, seed=seed, max_df=max_df, max_df_docs=max_df_docs),
             lsh=LSHConfig(bands=bands, rows=rows, window=window),
             verify=VerifyConfig(
                 threshold=threshold,

@@ -7,7 +7,7 @@ for the driver and flattens them into the report's ``params``.
 0.35
 >>> ScanConfig.from_flat({"num_perm": 64, "bands": 32})
 ... # doctest: +ELLIPSIS
-ScanConfig(read=..., sign=SignConfig(num_perm=64, seed=1, max_df=0.03, min_df_cut=50), lsh=LSHConfig(bands=32, rows=2, window=64), ...)
+ScanConfig(read=..., sign=SignConfig(num_perm=64, seed=1, max_df=0.03, min_df_cut=50, max_df_docs=3000), lsh=LSHConfig(bands=32, rows=2, window=64), ...)
 """
 from __future__ import annotations
 
@@ -69,12 +69,17 @@ class ShingleConfig:
 @dataclass(frozen=True)
 class SignConfig:
     """MinHash size and seed; shingles in more than ``max_df`` of the documents
-    (and more than ``min_df_cut`` documents) are left out of signatures."""
+    (and more than ``min_df_cut`` documents), or in more than ``max_df_docs``
+    documents, are left out of signatures. The absolute cap is for large
+    corpora: a shingle's candidate pairs grow with the square of its document
+    count, so a share of the corpus lets them grow with its size (the cap
+    changes nothing up to ``max_df_docs / max_df`` documents, 100k by default)."""
 
     num_perm: int = 128
     seed: int = 1
     max_df: float = 0.03
     min_df_cut: int = 50
+    max_df_docs: int = 3000
 
     def __post_init__(self):
         if isinstance(self.num_perm, bool) or not isinstance(self.num_perm, int) or not 16 <= self.num_perm <= 1024:
@@ -82,6 +87,9 @@ class SignConfig:
         _check_range("max_df", self.max_df, 0.0, 1.0, 0.03)
         if self.min_df_cut < 1:
             raise ConfigError(f"min_df_cut={self.min_df_cut} must be 1 or more (default 50)")
+        if self.max_df_docs < self.min_df_cut:
+            raise ConfigError(f"max_df_docs={self.max_df_docs} must be at least min_df_cut={self.min_df_cut} "
+                              "(default 3000)")
 
 
 @dataclass(frozen=True)

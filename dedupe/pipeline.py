@@ -219,9 +219,11 @@ def _flat(features: Sequence[Features]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _too_common(flat: np.ndarray, n_docs: int, config: ScanConfig) -> np.ndarray:
-    """Mask over ``flat``: the shingles found in more than ``max_df`` of the corpus."""
+    """Mask over ``flat``: the shingles found in more than ``max_df`` of the corpus
+    (or in more than ``max_df_docs`` documents; see :class:`~dedupe.config.SignConfig`)."""
     values, counts = np.unique(flat, return_counts=True)
-    common = values[counts > max(config.sign.max_df * n_docs, config.sign.min_df_cut)]
+    cfg = config.sign
+    common = values[counts > max(min(cfg.max_df * n_docs, cfg.max_df_docs), cfg.min_df_cut)]
     if not len(common):
         return np.zeros(len(flat), dtype=bool)
     # A binary search in the few common values (sorted by np.unique): np.isin sorts all of ``flat``.

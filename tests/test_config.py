@@ -11,7 +11,7 @@ from dedupe.errors import ConfigError
 
 CHANGED = {
     "text_field": "body", "id_field": "url", "max_bytes": 1000, "min_docs": 4, "use_prior": False,
-    "kind": "word", "ngram": 3, "stem": 8, "max_zipf": 4.5, "num_perm": 256, "seed": 9, "max_df": 0.1, "min_df_cut": 20,
+    "kind": "word", "ngram": 3, "stem": 8, "max_zipf": 4.5, "num_perm": 256, "seed": 9, "max_df": 0.1, "min_df_cut": 20, "max_df_docs": 5000,
     "bands": 32, "rows": 8, "window": 10, "threshold": 0.5, "cross_threshold": 0.3,
     "low_threshold": 0.2, "margin": 3.0, "neighbours": 8, "zipf_ceiling": 6.5,
     "number_overlap": 0.3, "min_numbers": 5,
@@ -40,7 +40,7 @@ def test_from_flat_round_trips(values):
 
 def test_from_flat_routes_each_name_to_its_stage():
     config = ScanConfig.from_flat(CHANGED)
-    assert config.sign == SignConfig(num_perm=256, seed=9, max_df=0.1, min_df_cut=20)
+    assert config.sign == SignConfig(num_perm=256, seed=9, max_df=0.1, min_df_cut=20, max_df_docs=5000)
     assert config.lsh == LSHConfig(bands=32, rows=8, window=10)
     assert config.verify.margin == 3.0 and config.shingle.stem == 8 and config.read.max_bytes == 1000
     assert config.language_seed == 4 and config.score is False

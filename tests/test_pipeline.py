@@ -222,3 +222,15 @@ def test_streamed_jsonl_scan_equals_scan_of_the_documents(corpora, monkeypatch, 
     assert len(expected.clusters) >= 10
     with pytest.raises(Exception, match="score=False"):
         scan_jsonl(path, ScanConfig())
+
+
+def test_a_shingle_in_thousands_of_documents_is_cut_however_large_the_corpus():
+    from dedupe.config import SignConfig
+    from dedupe.pipeline import _too_common
+
+    n_docs = 200_000
+    # shingle 7 is in 4,000 documents: 2% of them, under max_df (3%), over max_df_docs (3,000)
+    flat = np.concatenate([np.full(4_000, 7, np.uint32), np.arange(100, 100 + n_docs, dtype=np.uint32)])
+    assert _too_common(flat, n_docs, ScanConfig()).sum() == 4_000
+    assert not _too_common(flat, n_docs, ScanConfig(sign=SignConfig(max_df_docs=5_000))).any()
+    assert not _too_common(flat, 10 * n_docs, ScanConfig(sign=SignConfig(max_df_docs=10**9))).any()
