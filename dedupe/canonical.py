@@ -26,12 +26,16 @@ def content_chars(doc: Document) -> int:
 
 def cleanliness_key(doc: Document, index: int) -> tuple:
     """Sort key: cleaner, then more complete, then earlier sorts first."""
-    return (round(doc.artifact_score or 0.0, 3), -content_chars(doc), index)
+    return _rank(doc.artifact_score, content_chars(doc), index)
+
+
+def _rank(artifact_score: float | None, content: int, index: int) -> tuple:
+    return (round(artifact_score or 0.0, 3), -content, index)
 
 
 def choose_canonical(documents: Sequence[Document], members: Sequence[int]) -> int:
     """Index (into ``documents``) of the cleanest member."""
     content = getattr(documents, "content_chars", None)
     if content is not None:  # a streamed scan's documents: unscored, and known without reading them
-        return min(members, key=lambda i: (-content[i], i))
+        return min(members, key=lambda i: _rank(None, content[i], i))
     return min(members, key=lambda i: cleanliness_key(documents[i], i))

@@ -167,7 +167,7 @@ def analyse(
 
 
 def analyse_numbers(documents: list[Document], config: ScanConfig, *, workers: int = 1,
-                    track: Track = no_progress) -> tuple[list[Features], list[frozenset[str]]]:
+                    track: Track = no_progress) -> tuple[FeatureTable, list[frozenset[str]]]:
     """:func:`analyse`, and each document's numbers outside boilerplate
     (:func:`dedupe.numberset.document_numbers`), found in the same workers from
     the same stripped text: what an index stores for the number checks of later runs."""
